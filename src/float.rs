@@ -1,0 +1,135 @@
+//! The float trait the kernels are generic over, implemented for `f32` and `f64`.
+//!
+//! [`Float`] builds on [`num_traits::float::FloatCore`] (comparisons,
+//! classification, `abs`, `max`, ..., all computed in `core` without any math
+//! library) and adds the three transcendental functions the kernels need,
+//! computed by this crate's own code or by the `libm` crate, never by `std`.
+//! That matters: `num_traits::Float::exp` switches from libm to std as soon
+//! as any crate in a build enables num-traits' `std` feature, so results
+//! would depend on the user's dependency graph. Here they do not: the same
+//! inputs give the same bits on every target and in every build.
+//!
+//! The trait is sealed: only `f32` and `f64` implement it, so the crate can
+//! add methods without a breaking change.
+
+use core::fmt::{Debug, Display};
+use num_traits::float::FloatCore;
+
+use crate::exp::{exp_f32, exp_f64};
+
+mod sealed {
+    /// Per-type primitives of the kernels. Not nameable outside the crate.
+    pub trait Sealed: Copy {
+        /// `e^(hi + lo)` where `lo` is a small correction to `hi` (the
+        /// rounding error of a subtraction); see `crate::exp`.
+        fn exp_hi_lo(hi: Self, lo: Self) -> Self;
+        /// `a * b + c` with one rounding (libm's `fma`, correct on every target).
+        fn mul_add_exact(a: Self, b: Self, c: Self) -> Self;
+        /// `n` converted with `as` (round to nearest, never fails).
+        fn from_usize(n: usize) -> Self;
+        /// The literal `v` in this type (`as`: rounds to nearest).
+        fn lit(v: f64) -> Self;
+    }
+}
+
+pub(crate) use sealed::Sealed;
+
+/// A floating-point type the kernels accept: `f32` or `f64`.
+///
+/// Everything `FloatCore` offers (ordering, classification, `abs`, `min`,
+/// `max`, constants such as `infinity()` and `epsilon()`) plus the
+/// transcendental functions below, computed the same way on every target
+/// (see the [module docs](crate::float)). The trait is sealed.
+///
+/// ```
+/// use logitkit::Float;
+///
+/// fn mean_exp<T: Float>(x: &[T]) -> T {
+///     let mut s = T::zero();
+///     for &v in x {
+///         s = s + v.exp();
+///     }
+///     s / T::from(x.len()).unwrap_or_else(T::nan)
+/// }
+/// assert!((mean_exp(&[0.0f32, 0.0]) - 1.0).abs() < 1e-7);
+/// ```
+pub trait Float: FloatCore + Debug + Display + Default + Send + Sync + 'static + Sealed {
+    /// `e^x`, by this crate's kernel (`src/exp.rs`).
+    ///
+    /// Error ≤ 1 ULP over the whole domain, subnormal results included
+    /// (measured: see the accuracy tests). `exp(NaN) = NaN`,
+    /// `exp(-inf) = 0`, `exp(+inf) = +inf`; overflows to `+inf` and
+    /// underflows through the subnormals to `+0` like the correctly rounded
+    /// function.
+    ///
+    /// ```
+    /// use logitkit::Float;
+    /// assert_eq!(Float::exp(0.0f32), 1.0);
+    /// assert!(Float::exp(-100.0f32) > 0.0); // 3.7e-44, a subnormal
+    /// assert_eq!(Float::exp(f64::NEG_INFINITY), 0.0);
+    /// ```
+    fn exp(self) -> Self;
+
+    /// Natural logarithm, by the `libm` crate (< 1 ULP).
+    ///
+    /// `ln(0) = -inf`, `ln(x < 0) = NaN`, `ln(+inf) = +inf`, `ln(NaN) = NaN`.
+    ///
+    /// ```
+    /// use logitkit::Float;
+    /// assert_eq!(Float::ln(1.0f64), 0.0);
+    /// assert_eq!(Float::ln(0.0f32), f32::NEG_INFINITY);
+    /// ```
+    fn ln(self) -> Self;
+
+    /// `ln(1 + x)`, accurate for small `x`, by the `libm` crate (< 1 ULP).
+    ///
+    /// `ln_1p(-1) = -inf`, `ln_1p(x < -1) = NaN`, `ln_1p(+inf) = +inf`,
+    /// `ln_1p(NaN) = NaN`.
+    ///
+    /// ```
+    /// use logitkit::Float;
+    /// assert_eq!(Float::ln_1p(1e-30f32), 1e-30);
+    /// ```
+    fn ln_1p(self) -> Self;
+}
+
+macro_rules! impl_float {
+    ($t:ty, $exp:ident, $fma:path, $log:path, $log1p:path) => {
+        impl Sealed for $t {
+            #[inline(always)]
+            fn exp_hi_lo(hi: Self, lo: Self) -> Self {
+                $exp(hi, lo)
+            }
+            #[inline(always)]
+            fn mul_add_exact(a: Self, b: Self, c: Self) -> Self {
+                $fma(a, b, c)
+            }
+            #[inline(always)]
+            fn from_usize(n: usize) -> Self {
+                n as $t
+            }
+            #[inline(always)]
+            fn lit(v: f64) -> Self {
+                v as $t
+            }
+        }
+
+        impl Float for $t {
+            #[inline]
+            fn exp(self) -> Self {
+                $exp(self, 0.0)
+            }
+            #[inline]
+            fn ln(self) -> Self {
+                $log(self)
+            }
+            #[inline]
+            fn ln_1p(self) -> Self {
+                $log1p(self)
+            }
+        }
+    };
+}
+
+impl_float!(f32, exp_f32, libm::fmaf, libm::logf, libm::log1pf);
+impl_float!(f64, exp_f64, libm::fma, libm::log, libm::log1p);
