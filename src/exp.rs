@@ -63,6 +63,14 @@ const F32_P: [f32; 5] = [
 /// single-precision FPU). Requires `|lo| <= ulp(hi)` or so for finite `hi`.
 #[inline(always)]
 pub(crate) fn exp_f32(hi: f32, lo: f32) -> f32 {
+    exp2w_f32(hi, lo).0
+}
+
+/// `e^(hi + lo)` as an unevaluated sum `e + e_lo`: `e` is [`exp_f32`]'s
+/// result and `e_lo` its rounding error, to about 2^-28 relative (for
+/// normal results; `e_lo` underflows to 0 where `e` is subnormal).
+#[inline(always)]
+pub(crate) fn exp2w_f32(hi: f32, lo: f32) -> (f32, f32) {
     // Clamp (NaN compares false and passes through unchanged).
     let out_of_range = !(F32_MIN_ARG..=F32_MAX_ARG).contains(&hi);
     let x = hi.clamp(F32_MIN_ARG, F32_MAX_ARG); // NaN stays NaN
@@ -80,19 +88,22 @@ pub(crate) fn exp_f32(hi: f32, lo: f32) -> f32 {
     let p = F32_P[0] + r * (F32_P[1] + r * (F32_P[2] + r * (F32_P[3] + r * F32_P[4])));
     let small = r * r * p + (h_lo + r_lo);
     let m = h + small;
+    let m_lo = small - (m - h); // Fast2Sum: |h| >= 0.7 > |small|
 
-    scale_f32(m, kf as i32)
+    let (s1, s2) = scale_f32(kf as i32);
+    (m * s1 * s2, m_lo * s1 * s2)
 }
 
-/// `m * 2^k` for `k` in [-217, 145], as two exact power-of-two factors so
-/// that a subnormal result is rounded once.
+/// Two powers of two whose product is `2^k`, for `k` in [-217, 145], each a
+/// normal number, so that `m * s1 * s2` rounds once even into the
+/// subnormals (`m * s1` is exact).
 #[inline(always)]
-fn scale_f32(m: f32, k: i32) -> f32 {
+fn scale_f32(k: i32) -> (f32, f32) {
     let k1 = k >> 1;
     let k2 = k - k1;
     let s1 = f32::from_bits(((k1 + 127) as u32) << 23);
     let s2 = f32::from_bits(((k2 + 127) as u32) << 23);
-    m * s1 * s2
+    (s1, s2)
 }
 
 // ---- f64 ----------------------------------------------------------------
@@ -123,6 +134,12 @@ const F64_P: [f64; 10] = [
 /// `e^(hi + lo)` in f64, same scheme as [`exp_f32`].
 #[inline(always)]
 pub(crate) fn exp_f64(hi: f64, lo: f64) -> f64 {
+    exp2w_f64(hi, lo).0
+}
+
+/// [`exp_f64`] as an unevaluated sum `e + e_lo`, as [`exp2w_f32`].
+#[inline(always)]
+pub(crate) fn exp2w_f64(hi: f64, lo: f64) -> (f64, f64) {
     let out_of_range = !(F64_MIN_ARG..=F64_MAX_ARG).contains(&hi);
     let x = hi.clamp(F64_MIN_ARG, F64_MAX_ARG); // NaN stays NaN
     let lo = if out_of_range { 0.0 } else { lo };
@@ -143,18 +160,20 @@ pub(crate) fn exp_f64(hi: f64, lo: f64) -> f64 {
     }
     let small = r * r * p + (h_lo + r_lo);
     let m = h + small;
+    let m_lo = small - (m - h);
 
-    scale_f64(m, kf as i32)
+    let (s1, s2) = scale_f64(kf as i32);
+    (m * s1 * s2, m_lo * s1 * s2)
 }
 
-/// `m * 2^k` for `k` in [-1587, 1443].
+/// `2^k = s1 * s2` for `k` in [-1587, 1443], both normal, as [`scale_f32`].
 #[inline(always)]
-fn scale_f64(m: f64, k: i32) -> f64 {
+fn scale_f64(k: i32) -> (f64, f64) {
     let k1 = k >> 1;
     let k2 = k - k1;
     let s1 = f64::from_bits(((k1 + 1023) as u64) << 52);
     let s2 = f64::from_bits(((k2 + 1023) as u64) << 52);
-    m * s1 * s2
+    (s1, s2)
 }
 
 #[cfg(test)]

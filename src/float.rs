@@ -15,7 +15,7 @@
 use core::fmt::{Debug, Display};
 use num_traits::float::FloatCore;
 
-use crate::exp::{exp_f32, exp_f64};
+use crate::exp::{exp2w_f32, exp2w_f64, exp_f32, exp_f64};
 
 mod sealed {
     /// Per-type primitives of the kernels. Not nameable outside the crate.
@@ -23,6 +23,9 @@ mod sealed {
         /// `e^(hi + lo)` where `lo` is a small correction to `hi` (the
         /// rounding error of a subtraction); see `crate::exp`.
         fn exp_hi_lo(hi: Self, lo: Self) -> Self;
+        /// `e^(hi + lo)` as `(e, e_lo)`: `e = exp_hi_lo(hi, lo)` and `e_lo`
+        /// its rounding error (for normal `e`).
+        fn exp2w(hi: Self, lo: Self) -> (Self, Self);
         /// `a * b + c` with one rounding (libm's `fma`, correct on every target).
         fn mul_add_exact(a: Self, b: Self, c: Self) -> Self;
         /// `n` converted with `as` (round to nearest, never fails).
@@ -94,11 +97,15 @@ pub trait Float: FloatCore + Debug + Display + Default + Send + Sync + 'static +
 }
 
 macro_rules! impl_float {
-    ($t:ty, $exp:ident, $fma:path, $log:path, $log1p:path) => {
+    ($t:ty, $exp:ident, $exp2w:ident, $fma:path, $log:path, $log1p:path) => {
         impl Sealed for $t {
             #[inline(always)]
             fn exp_hi_lo(hi: Self, lo: Self) -> Self {
                 $exp(hi, lo)
+            }
+            #[inline(always)]
+            fn exp2w(hi: Self, lo: Self) -> (Self, Self) {
+                $exp2w(hi, lo)
             }
             #[inline(always)]
             fn mul_add_exact(a: Self, b: Self, c: Self) -> Self {
@@ -131,5 +138,5 @@ macro_rules! impl_float {
     };
 }
 
-impl_float!(f32, exp_f32, libm::fmaf, libm::logf, libm::log1pf);
-impl_float!(f64, exp_f64, libm::fma, libm::log, libm::log1p);
+impl_float!(f32, exp_f32, exp2w_f32, libm::fmaf, libm::logf, libm::log1pf);
+impl_float!(f64, exp_f64, exp2w_f64, libm::fma, libm::log, libm::log1p);

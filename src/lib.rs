@@ -8,12 +8,12 @@
 //!
 //! | your model's output | you want | use |
 //! |---|---|---|
-//! | one logit per class, classes **exclusive** (exactly one is true) | probabilities summing to 1 | [`softmax`] |
-//! | the same, for a loss or for log-probabilities | `ln p_i` without underflow | [`log_softmax`], [`logsumexp`] |
+//! | one logit per class, classes **exclusive** (exactly one is true) | probabilities summing to 1 | [`softmax()`] |
+//! | the same, for a loss or for log-probabilities | `ln p_i` without underflow | [`log_softmax()`], [`logsumexp()`] |
 //! | one logit per class, classes **independent** (multi-label: any subset) | a probability per class | [`sigmoid_slice`] |
 //! | **one** logit for a binary classifier | `[P(class 0), P(class 1)]` | [`binary_probabilities`] |
 //! | an over-confident network | calibrated probabilities | [`softmax_with_temperature`] |
-//! | a probability threshold as a logit threshold | `x ≥ logit(t)` ⇔ `sigmoid(x) ≥ t` | [`logit`] |
+//! | a probability threshold as a logit threshold | `x ≥ logit(t)` ⇔ `sigmoid(x) ≥ t` | [`logit()`] |
 //!
 //! *Is a sigmoid output a probability?* For a binary classifier trained with
 //! a logistic loss, `sigmoid(x)` is the model's `P(class 1)` and

@@ -22,7 +22,7 @@ use crate::error::Error;
 use crate::float::Float;
 use crate::map::{map_in_place, map_into};
 
-/// `logit(p) = ln(p / (1 - p))`: the logit whose [`sigmoid`](crate::sigmoid)
+/// `logit(p) = ln(p / (1 - p))`: the logit whose [`sigmoid`](fn@crate::sigmoid)
 /// is `p`. Used to turn a probability threshold into a logit threshold.
 ///
 /// **Error**: ≤ 2 ULP for every `p` in `[0, 1]`, f32 and f64 (README table:

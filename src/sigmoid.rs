@@ -47,9 +47,58 @@ use crate::map::{map_in_place, map_into};
 /// ```
 #[inline]
 pub fn sigmoid<T: Float>(x: T) -> T {
-    let e = Float::exp(-x.abs());
-    let num = if x >= T::zero() { T::one() } else { e };
-    num / (T::one() + e)
+    let h = Halves::new(x);
+    if x >= T::zero() {
+        h.upper()
+    } else {
+        h.lower() // also NaN
+    }
+}
+
+/// `σ(|x|) = 1/(1 + e)` and `σ(-|x|) = e/(1 + e)` for `e = e^-|x|`, each to
+/// about 1 ULP.
+///
+/// A plain `e / (1 + e)` rounds three times (`e`, `1 + e`, the quotient);
+/// when `e` sits just above a power of two and the quotient just below one,
+/// the first two each cost a full ULP of the result (2.4 ULP measured).
+/// Here `e = e_hi + e_lo` comes unrounded from the exp kernel and
+/// `1 + e_hi = d + d_err` exactly (Fast2Sum), so only the quotient
+/// `q = n/d` is rounded before a first-order correction:
+///
+/// ```text
+/// n/(1 + e) = (n_hi + n_lo) / (d + d_err + e_lo)
+///           ≈ q + (n_lo - q (d_err + e_lo)) / d,      1/d ≈ q or 1 - q
+/// ```
+struct Halves<T> {
+    e: T,
+    e_lo: T,
+    d: T,
+    /// `d_err + e_lo`: what `d` misses of `1 + e`.
+    d_miss: T,
+}
+
+impl<T: Float> Halves<T> {
+    #[inline(always)]
+    fn new(x: T) -> Self {
+        let (e, e_lo) = T::exp2w(-x.abs(), T::zero());
+        let d = T::one() + e;
+        let d_err = (T::one() - d) + e; // Fast2Sum: 1 >= e
+        Halves { e, e_lo, d, d_miss: d_err + e_lo }
+    }
+
+    /// `σ(|x|) = 1/(1 + e)`, in `[1/2, 1]`.
+    #[inline(always)]
+    fn upper(&self) -> T {
+        let q = T::one() / self.d;
+        q - q * self.d_miss * q
+    }
+
+    /// `σ(-|x|) = e/(1 + e)`, in `[0, 1/2]`.
+    #[inline(always)]
+    fn lower(&self) -> T {
+        let q = self.e / self.d;
+        q + (self.e_lo - q * self.d_miss) * (T::one() - q)
+    }
 }
 
 /// `softplus(x) = ln(1 + e^x)`, the smooth ReLU; also `-log_sigmoid(-x)`.
@@ -119,11 +168,9 @@ pub fn log_sigmoid<T: Float>(x: T) -> T {
 /// ```
 #[inline]
 pub fn binary_probabilities<T: Float>(x: T) -> [T; 2] {
-    // One exp serves both: e = e^-|x|, d = 1 + e.
-    let e = Float::exp(-x.abs());
-    let d = T::one() + e;
-    let big = T::one() / d; // σ(|x|)
-    let small = e / d; // σ(-|x|)
+    // One exp serves both.
+    let h = Halves::new(x);
+    let (big, small) = (h.upper(), h.lower());
     if x >= T::zero() {
         [small, big]
     } else if x < T::zero() {

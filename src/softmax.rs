@@ -86,7 +86,7 @@ fn normalize<T: Float>(out: &mut [T], s: T) {
 /// f64, README table), for every input including subnormal probabilities;
 /// `Σ p_i` is within 4ε of 1 for `n ≤ 4096` (ε = machine epsilon).
 ///
-/// **Special values**: see the [module docs](crate::softmax): `-inf` → 0,
+/// **Special values**: see the [module docs](mod@crate::softmax): `-inf` → 0,
 /// `+inf` entries share the mass, finite inputs never give NaN.
 ///
 /// # Errors
