@@ -272,20 +272,19 @@ impl SoftmaxI8 {
         // TFLM GetReciprocal(sum, 12): num_bits_over_unit = bitlen - 20;
         // output shift = num_bits_over_unit + 31 - BITS.
         let bitlen = 64 - sum.leading_zeros(); // ≥ 20: the max contributes 2^19
-        let exponent = bitlen as i32 - 20 + 31 - O::BITS as i32;
-        if exponent > 31 {
-            // TFLM aborts here (int8 output, sum ≥ 512): every p ≤ 1/512.
-            for o in out.iter_mut() {
-                *o = O::saturate(O::MIN_CODE);
-            }
-            return;
-        }
-        // Mantissa of the sum in [2^31, 2^32) (a left shift, as TFLM, unless
-        // the sum exceeds 32 bits, where TFLM's int32 has overflowed).
+        let exponent = bitlen as i32 - 20 + 31 - O::BITS as i32; // ≥ 15
+                                                                 // Mantissa of the sum in [2^31, 2^32) (a left shift, as TFLM, unless
+                                                                 // the sum exceeds 32 bits, where TFLM's int32 has overflowed).
         let mantissa =
             if bitlen <= 32 { (sum << (32 - bitlen)) as u32 } else { (sum >> (bitlen - 32)) as u32 };
-        let recip = one_over_one_plus_x((mantissa - (1 << 31)) as i32) as u32;
-        let exponent = exponent as u32; // ≥ 15
+        let (recip, exponent) = if exponent > 31 {
+            // TFLM aborts here (int8 output, sum ≥ 512): every p ≤ 1/512 and
+            // the wider shift gives 0 + MIN for all; a zero reciprocal makes
+            // the loop below produce exactly that (no separate fill loop).
+            (0, 31)
+        } else {
+            (one_over_one_plus_x((mantissa - (1 << 31)) as i32) as u32, exponent as u32)
+        };
         let round = 1u32 << (exponent - 1);
         for (o, &v) in out.iter_mut().zip(x) {
             // RoundingDivideByPOT(SRDHM(recip, exp), exponent) + MIN, clamped
