@@ -410,8 +410,12 @@ def write_tables():
             "/// each sample raised by half the interpolation error at its segment's midpoint,\n"
             "/// rounded; the last entry is 65535."),
     ]
-    with open(os.path.join(ROOT, "src", "quant", "tables.rs"), "w") as f:
+    path = os.path.join(ROOT, "src", "quant", "tables.rs")
+    with open(path, "w") as f:
         f.write("\n".join(out))
+    # the repository's formatting, so that `cargo fmt --check` passes
+    subprocess.run(["rustfmt", "--edition", "2021", "--config-path", os.path.join(ROOT, "rustfmt.toml"), path],
+                   check=False)
 
 
 if __name__ == "__main__":
