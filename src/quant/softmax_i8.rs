@@ -297,6 +297,7 @@ impl SoftmaxI8 {
 
 #[cfg(test)]
 mod tests {
+    extern crate std;
     use super::*;
 
     #[test]
@@ -335,5 +336,21 @@ mod tests {
         sm.softmax(&x, &mut q).unwrap();
         // 65536 / 600 = 109.2 -> -32768 + 109
         assert!(q.iter().all(|&v| v == -32768 + 109));
+    }
+
+    #[test]
+    fn int32_sum_overflow_rows_do_not_wrap() {
+        // 10 000 equal elements: TFLM's int32 sum (10 000 * 2^19) overflows.
+        let sm = SoftmaxI8::new(1.0 / 16.0, 1.0).unwrap();
+        let x = [3i8; 10_000];
+        let mut q = [0i16; 10_000];
+        sm.softmax(&x, &mut q).unwrap();
+        // 65536 / 10 000 = 6.55 -> 7
+        assert!(q.iter().all(|&v| v == -32768 + 7));
+        // 200 000 elements: 65536 p = 0.33 -> -32768 (the shift exceeds 31)
+        let x = std::vec![3i8; 200_000];
+        let mut q = std::vec![0i16; 200_000];
+        sm.softmax(&x, &mut q).unwrap();
+        assert!(q.iter().all(|&v| v == -32768));
     }
 }
