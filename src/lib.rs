@@ -49,7 +49,9 @@
 //! [`sigmoid`](mod@sigmoid) (sigmoid, log-sigmoid, softplus),
 //! [`logit`](mod@logit), [`logsumexp`](mod@logsumexp) (slice and streaming),
 //! [`softmax`](mod@softmax) (softmax, log-softmax, temperature, batches),
-//! [`float`] (the float trait), [`error`].
+//! [`float`] (the float trait), [`error`],
+//! [`quant`] (int8 / int16 softmax, logistic and decisions, bit-exact with
+//! TensorFlow Lite Micro).
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -61,6 +63,7 @@ pub mod float;
 pub mod logit;
 pub mod logsumexp;
 mod map;
+pub mod quant;
 mod scan;
 pub mod sigmoid;
 pub mod softmax;

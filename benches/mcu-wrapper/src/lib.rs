@@ -52,3 +52,33 @@ pub unsafe extern "C" fn bench_exp_f32(x: *const f32, out: *mut f32, n: usize) {
         *o = kernels::Float::exp(v);
     }
 }
+
+// ---- quant (int8 softmax, bench kind `softmax_s8`: input real = x_q / 16,
+// beta 1, output (y_q + 128) / 256). The prepared parameters are a `const`
+// built from the triple CMSIS-NN's anchor is given (mult 1073741824,
+// shift 23, diff_min -248): its 1 KiB exp table is in flash and counted.
+
+/// The prepared softmax for input scale 1/16, beta 1 (in flash).
+static SOFTMAX_S8_Q4: kernels::quant::SoftmaxI8 =
+    match kernels::quant::SoftmaxI8::from_raw(1_073_741_824, 23, -248) {
+        Ok(s) => s,
+        Err(_) => panic!(),
+    };
+
+/// softmax_s8: (x: *const i8, out: *mut i8, n: usize), logitkit::quant::SoftmaxI8.
+#[no_mangle]
+pub unsafe extern "C" fn bench_softmax_s8(x: *const i8, out: *mut i8, n: usize) {
+    let (x, out) = (slice::from_raw_parts(x, n), slice::from_raw_parts_mut(out, n));
+    let _ = SOFTMAX_S8_Q4.softmax(x, out);
+}
+
+/// softmax_s8_prepare: the same, preparing from the scale (1/16, beta 1) on
+/// every call (256 fixed-point exps + the f64 parameter derivation): the
+/// one-time cost a firmware pays at start-up, for comparison.
+#[no_mangle]
+pub unsafe extern "C" fn bench_softmax_s8_prepare(x: *const i8, out: *mut i8, n: usize) {
+    let (x, out) = (slice::from_raw_parts(x, n), slice::from_raw_parts_mut(out, n));
+    if let Ok(sm) = kernels::quant::SoftmaxI8::new(core::hint::black_box(0.0625), 1.0) {
+        let _ = sm.softmax(x, out);
+    }
+}
