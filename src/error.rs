@@ -47,6 +47,21 @@ pub enum Error {
     /// that is not finite and positive, a probability threshold outside
     /// `[0, 1]`, a row length of zero, ...).
     InvalidParameter,
+    /// A class label is not a valid class (negative, or `≥` the number of
+    /// classes), or a target that must be a probability is outside `[0, 1]`
+    /// or NaN; `index` is the position of the first such label or target
+    /// (an example's position for per-example labels, an element's for
+    /// per-element targets).
+    InvalidLabel {
+        /// Position of the first invalid label or target.
+        index: usize,
+    },
+    /// An input that must be finite (a logit given to a calibration fit) is
+    /// `±inf`; `index` is the position of the first one.
+    NotFinite {
+        /// Position of the first infinite value.
+        index: usize,
+    },
 }
 
 impl fmt::Display for Error {
@@ -59,6 +74,8 @@ impl fmt::Display for Error {
             Error::Nan { index } => write!(f, "input holds NaN at index {index}"),
             Error::AllNegInfinite => f.write_str("every element is -inf (fully masked row)"),
             Error::InvalidParameter => f.write_str("parameter outside its valid domain"),
+            Error::InvalidLabel { index } => write!(f, "invalid label or target at index {index}"),
+            Error::NotFinite { index } => write!(f, "input is infinite at index {index}"),
         }
     }
 }
@@ -91,6 +108,8 @@ mod tests {
         assert_eq!(Error::Nan { index: 7 }.to_string(), "input holds NaN at index 7");
         assert!(Error::AllNegInfinite.to_string().contains("-inf"));
         assert!(Error::InvalidParameter.to_string().contains("parameter"));
+        assert_eq!(Error::InvalidLabel { index: 4 }.to_string(), "invalid label or target at index 4");
+        assert_eq!(Error::NotFinite { index: 2 }.to_string(), "input is infinite at index 2");
     }
 
     #[test]

@@ -56,22 +56,31 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod calibration;
 mod compensated;
 pub mod error;
 mod exp;
 pub mod float;
 pub mod logit;
 pub mod logsumexp;
+pub mod loss;
 mod map;
 pub mod quant;
 mod scan;
 pub mod sigmoid;
 pub mod softmax;
+pub mod uncertainty;
 
+pub use calibration::{fit_platt, fit_temperature, CalibrationStats, FitStatus};
 pub use error::Error;
 pub use float::Float;
 pub use logit::{logit, logit_in_place, logit_slice};
 pub use logsumexp::{logsumexp, LogSumExp};
+pub use loss::{
+    bce_with_logits, bce_with_logits_grad, bce_with_logits_mean, bce_with_logits_weighted, cross_entropy,
+    cross_entropy_grad, cross_entropy_mean, cross_entropy_mean_grad, cross_entropy_smoothed,
+    cross_entropy_soft, cross_entropy_soft_grad, cross_entropy_soft_mean, cross_entropy_soft_mean_grad,
+};
 pub use sigmoid::{
     binary_probabilities, log_sigmoid, log_sigmoid_in_place, log_sigmoid_slice, sigmoid, sigmoid_in_place,
     sigmoid_slice, softplus, softplus_in_place, softplus_slice,
@@ -79,3 +88,4 @@ pub use sigmoid::{
 pub use softmax::{
     log_softmax, log_softmax_in_place, softmax, softmax_in_place, softmax_rows, softmax_with_temperature,
 };
+pub use uncertainty::{binary_entropy, energy, entropy, max_probability, normalized_entropy, top2_margin};
