@@ -293,11 +293,14 @@ fn smoothed_loss<T: Float>(z: &[T], row: &Row<T>, y: usize, eps: T) -> T {
     let main = T::one() - eps;
     let mut loss = if main == T::zero() { T::zero() } else { main * neg_log_p(zy, row) };
     if eps > T::zero() {
+        // Mean of the terms, each divided first: the terms reach MAX, their
+        // sum must not overflow.
+        let n = T::from_usize(z.len());
         let mut s = LossSum::new();
         for &v in z {
-            s.add(neg_log_p(v, row));
+            s.add(neg_log_p(v, row) / n);
         }
-        loss = loss + eps * (s.value() / T::from_usize(z.len()));
+        loss = loss + eps * s.value();
     }
     loss
 }

@@ -194,18 +194,19 @@ fn others_sum<T: Float>(z: &[T], m: T, k: usize) -> T {
     s.value()
 }
 
-/// `e^d - 1` for `d = hi + lo ≤ 0` (`lo` the rounding error of `hi`), by
-/// Kahan's trick `(u - 1)·d / ln u` with `u = e^d`: accurate to a few ULP
-/// for small `|d|`, where `u - 1` alone would cancel.
+/// `e^d - 1` for `d = hi + lo ≤ 0` (`lo` the rounding error of `hi`), in
+/// `[-1, 0]`: by Kahan's trick `(u - 1)·d / ln u` with `u = e^d` for
+/// `d > -1` (accurate to a few ULP where `u - 1` alone would cancel), and
+/// as `u - 1` below (no cancellation there).
 fn expm1_nonpositive<T: Float>(hi: T, lo: T) -> T {
     let u = T::exp_hi_lo(hi, lo);
     if u == T::one() {
         return hi + lo;
     }
-    if u == T::zero() {
-        return -T::one();
+    if hi <= -T::one() {
+        return u - T::one();
     }
-    (u - T::one()) * (hi + lo) / Float::ln(u)
+    ((u - T::one()) * (hi + lo) / Float::ln(u)).max(-T::one())
 }
 
 /// Margin between the two largest softmax probabilities,

@@ -100,9 +100,9 @@ pub(crate) fn pow2_scale<T: Float>(max_abs: T) -> T {
     s
 }
 
-/// A compensated sum of non-negative terms that may be `+inf` (Kahan's
-/// correction turns an infinite term into NaN; here it makes the sum
-/// `+inf`).
+/// A compensated sum of non-negative terms that may be `+inf` or overflow
+/// (Kahan's correction turns an infinite term or an overflowing sum into
+/// NaN; here either makes the sum `+inf`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct LossSum<T> {
     sum: KahanSum<T>,
@@ -120,12 +120,18 @@ impl<T: Float> LossSum<T> {
             self.infinite = true;
         } else {
             self.sum.add(v);
+            if !self.sum.value().is_finite() {
+                self.infinite = true;
+            }
         }
     }
     #[inline(always)]
     pub(crate) fn merge(&mut self, other: &Self) {
         self.infinite |= other.infinite;
         self.sum.add_sum(&other.sum);
+        if !self.sum.value().is_finite() {
+            self.infinite = true;
+        }
     }
     #[inline(always)]
     pub(crate) fn value(&self) -> T {

@@ -15,7 +15,7 @@ use crate::sigmoid::binary_probabilities;
 /// halving). Convex problem, quadratic convergence: 10 to 15 are typical.
 const MAX_NEWTON: u32 = 100;
 /// Step halvings allowed in one line search.
-const MAX_HALVINGS: u32 = 60;
+const MAX_HALVINGS: u32 = 40;
 
 /// Which targets the likelihood uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -230,6 +230,11 @@ pub fn fit_platt<T: Float, L: Copy + TryInto<usize>>(
         if !(slope < T::zero()) {
             return Ok(finish(a, b, e.f, passes, status)); // gradient at its rounding floor
         }
+        if da.abs() <= tol * (a.abs() + T::one()) && db.abs() <= tol * b.abs().max(T::one()) {
+            // The full Newton step is below √ε: the quadratic model is exact
+            // to rounding here, the step lands within ~ε of the optimum.
+            return Ok(finish(a - da, b - db, e.f, passes, status));
+        }
         let mut step = T::one();
         let mut accepted = None;
         for _ in 0..MAX_HALVINGS {
@@ -245,23 +250,6 @@ pub fn fit_platt<T: Float, L: Copy + TryInto<usize>>(
         let Some((na, nb, ne)) = accepted else {
             return Ok(finish(a, b, e.f, passes, status)); // no decrease left: converged to rounding
         };
-        let small_a = (step * da).abs() <= tol * (na.abs() + T::one());
-        let small_b = (step * db).abs() <= tol * nb.abs().max(T::one());
-        if step == T::one() && small_a && small_b {
-            // One more Newton step from the accepted point would be below
-            // tol², i.e. at the rounding level: take it without a pass.
-            let [g0, g1] = ne.g;
-            let [h00, h01, h11] = ne.h;
-            let det = h00 * h11 - h01 * h01;
-            if det > T::zero() {
-                let fa = na - (h11 * g0 - h01 * g1) / det;
-                let fb = nb - (h00 * g1 - h01 * g0) / det;
-                if fa.is_finite() && fb.is_finite() {
-                    return Ok(finish(fa, fb, ne.f, passes, status));
-                }
-            }
-            return Ok(finish(na, nb, ne.f, passes, status));
-        }
         a = na;
         b = nb;
         e = ne;
