@@ -134,3 +134,155 @@ fn platt_matches_mpmath() {
     assert!(rel(h.b, reference("platt_smoothed_b")) <= 1e-6);
     let _ = reference_str("platt_a");
 }
+
+#[test]
+fn reliability_diagram_matches_reference() {
+    let d = digits();
+    let z = d.logits64();
+    let t = reference("temperature");
+    for (tag, temp) in [("t1", None), ("tstar", Some(t))] {
+        let s = stats::<f64, 15>(&z, &d.labels, temp);
+        let s32 = stats::<f32, 15>(&d.logits, &d.labels, temp.map(|v| v as f32));
+        for (i, (bin, bin32)) in s.reliability().iter().zip(s32.reliability()).enumerate() {
+            let want: Vec<&str> =
+                reference_str(&format!("reliability15_{tag}_{i:02}")).split_whitespace().collect();
+            let (n, acc, conf): (u64, f64, f64) =
+                (want[0].parse().unwrap(), want[1].parse().unwrap(), want[2].parse().unwrap());
+            assert_eq!(bin.count, n, "{tag} bin {i}");
+            assert_eq!(bin32.count, n, "{tag} bin {i} f32");
+            assert!(
+                (bin.accuracy - acc).abs() <= 1e-15
+                    && (bin.confidence - conf).abs() <= 1e-12 * conf.max(1e-300)
+            );
+            assert!((bin32.confidence as f64 - conf).abs() <= 1e-5 * conf.max(1e-300));
+            assert_eq!(bin.lower, i as f64 * (1.0 / 15.0));
+        }
+    }
+}
+
+#[test]
+fn merge_equals_one_pass() {
+    let d = digits();
+    let z = d.logits64();
+    let whole = stats::<f64, 15>(&z, &d.labels, None);
+    let cut = [0, 300, 301, 900, d.rows];
+    let mut merged = CalibrationStats::<f64, 15>::new();
+    for w in cut.windows(2) {
+        let part = stats::<f64, 15>(&z[w[0] * CLASSES..w[1] * CLASSES], &d.labels[w[0]..w[1]], None);
+        merged.merge(&part);
+    }
+    assert_eq!(merged.count(), whole.count());
+    for (a, b) in [
+        (merged.ece(), whole.ece()),
+        (merged.mce(), whole.mce()),
+        (merged.brier(), whole.brier()),
+        (merged.nll(), whole.nll()),
+        (merged.accuracy(), whole.accuracy()),
+    ] {
+        // ECE is a sum of |correct - Σ confidence| per bin: the order of the
+        // compensated sums moves it by a few ε of the confidence sums.
+        assert!(rel(a.unwrap(), b.unwrap()) <= 1e-13, "{a:?} {b:?}");
+    }
+    let counts = |s: &CalibrationStats<f64, 15>| s.reliability().map(|b| b.count);
+    assert_eq!(counts(&merged), counts(&whole));
+}
+
+#[test]
+fn temperature_scaling_improves_calibration() {
+    let d = digits();
+    let fit = fit_temperature(&d.logits, CLASSES, &d.labels).unwrap();
+    let before = stats::<f32, 15>(&d.logits, &d.labels, None);
+    let after = stats::<f32, 15>(&d.logits, &d.labels, Some(fit.temperature));
+    assert!(after.ece().unwrap() < 0.5 * before.ece().unwrap());
+    assert!(after.nll().unwrap() < before.nll().unwrap());
+    assert_eq!(after.accuracy(), before.accuracy()); // T > 0 keeps the argmax
+    assert!((after.nll().unwrap() - fit.nll).abs() <= 1e-6 * fit.nll);
+}
+
+#[test]
+fn temperature_fit_at_extreme_scales() {
+    // The digits logits times 2^k: T scales by 2^k, bit for bit in the
+    // scaled arithmetic, up to logits near f32::MAX.
+    let d = digits();
+    let base = fit_temperature(&d.logits, CLASSES, &d.labels).unwrap();
+    for k in [-100i32, -20, 20, 100, 120] {
+        let c = 2f32.powi(k);
+        let z: Vec<f32> = d.logits.iter().map(|&v| v * c).collect();
+        let fit = fit_temperature(&z, CLASSES, &d.labels).unwrap();
+        assert_eq!(fit.status, FitStatus::Converged);
+        assert!(rel((fit.temperature / c) as f64, base.temperature as f64) <= 1e-6, "{k} {fit:?}");
+    }
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn batch() -> impl Strategy<Value = (Vec<f32>, Vec<u8>, usize)> {
+        (1usize..6, 1usize..40).prop_flat_map(|(n, rows)| {
+            (
+                prop::collection::vec(
+                    prop_oneof![8 => -20.0f32..20.0, 1 => -1e38f32..1e38, 1 => Just(0.0f32), 1 => Just(f32::MAX)],
+                    n * rows,
+                ),
+                prop::collection::vec(0u8..n as u8, rows),
+                Just(n),
+            )
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn temperature_fit_never_panics_and_is_a_minimum((z, y, n) in batch()) {
+            let fit = fit_temperature(&z, n, &y).unwrap();
+            prop_assert!(fit.status != FitStatus::IterationLimit, "{:?}", fit);
+            prop_assert!(fit.iterations < 400);
+            match fit.status {
+                FitStatus::Converged => {
+                    prop_assert!(fit.temperature > 0.0, "{:?}", fit);
+                    // NLL at the fit is no worse than at nearby temperatures.
+                    if fit.temperature.is_finite() && fit.temperature > 1e-30 {
+                        let nll = |t: f32| {
+                            let mut s = CalibrationStats::<f64, 1>::new();
+                            let z64: Vec<f64> = z.iter().map(|&v| v as f64).collect();
+                            for (row, &l) in z64.chunks_exact(n).zip(&y) {
+                                s.push_with_temperature(row, l, t as f64).unwrap();
+                            }
+                            s.nll().unwrap()
+                        };
+                        let at = nll(fit.temperature);
+                        prop_assert!(at <= nll(fit.temperature * 1.01) + 1e-5 * at.abs().max(1e-30));
+                        prop_assert!(at <= nll(fit.temperature / 1.01) + 1e-5 * at.abs().max(1e-30));
+                    }
+                }
+                FitStatus::Separable => prop_assert_eq!(fit.temperature, 0.0),
+                FitStatus::Uninformative => prop_assert_eq!(fit.temperature, f32::INFINITY),
+                _ => {}
+            }
+        }
+
+        #[test]
+        fn platt_never_panics(s in prop::collection::vec(prop_oneof![-10.0f32..10.0, -1e38f32..1e38, Just(0.0f32)], 1..40), seed in any::<u64>()) {
+            let y: Vec<u8> = s.iter().enumerate().map(|(i, _)| ((seed >> (i % 64)) & 1) as u8).collect();
+            for t in [PlattTargets::Labels, PlattTargets::Smoothed] {
+                let f = fit_platt(&s, &y, t).unwrap();
+                prop_assert!(f.a.is_finite() && f.b.is_finite(), "{:?}", f);
+                prop_assert!(f.status != FitStatus::IterationLimit, "{:?}", f);
+            }
+        }
+
+        #[test]
+        fn stats_never_nan((z, y, n) in batch(), t in 0.01f32..100.0) {
+            let mut s = CalibrationStats::<f32, 7>::new();
+            for (row, &l) in z.chunks_exact(n).zip(&y) {
+                s.push_with_temperature(row, l, t).unwrap();
+            }
+            for v in [s.ece(), s.mce(), s.brier(), s.accuracy()] {
+                let v = v.unwrap();
+                prop_assert!((0.0..=2.0).contains(&v), "{}", v);
+            }
+            prop_assert!(s.nll().unwrap() >= 0.0);
+            prop_assert_eq!(s.reliability().iter().map(|b| b.count).sum::<u64>(), y.len() as u64);
+        }
+    }
+}

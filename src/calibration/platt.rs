@@ -217,8 +217,10 @@ pub fn fit_platt<T: Float, L: Copy + TryInto<usize>>(
     for _ in 0..MAX_NEWTON {
         let [g0, g1] = e.g;
         let [h00, h01, h11] = e.h;
-        let damp = T::epsilon() * (h00 + h11) + T::min_positive_value();
-        let (p00, p11) = (h00 + damp, h11 + damp);
+        // Relative (Marquardt) damping: keeps a singular Hessian (constant
+        // scores) solvable without swamping a tiny but meaningful h00.
+        let tiny = T::min_positive_value();
+        let (p00, p11) = (h00 + T::epsilon() * h00 + tiny, h11 + T::epsilon() * h11 + tiny);
         let det = p00 * p11 - h01 * h01;
         if !(det > T::zero()) {
             return Ok(finish(a, b, e.f, passes, status));
@@ -230,9 +232,14 @@ pub fn fit_platt<T: Float, L: Copy + TryInto<usize>>(
         if !(slope < T::zero()) {
             return Ok(finish(a, b, e.f, passes, status)); // gradient at its rounding floor
         }
-        if da.abs() <= tol * (a.abs() + T::one()) && db.abs() <= tol * b.abs().max(T::one()) {
-            // The full Newton step is below √ε: the quadratic model is exact
-            // to rounding here, the step lands within ~ε of the optimum.
+        let small_step = da.abs() <= tol * (a.abs() + T::one()) && db.abs() <= tol * b.abs().max(T::one());
+        // Newton decrement: the decrease the quadratic model predicts. Below
+        // the loss's own rounding no line search can verify a step, and the
+        // model's predictions can no longer change measurably.
+        let flat = -slope <= T::epsilon() * e.f;
+        if small_step || flat {
+            // The full Newton step from here: within ~ε of the optimum when
+            // the step is below √ε (quadratic convergence).
             return Ok(finish(a - da, b - db, e.f, passes, status));
         }
         let mut step = T::one();
