@@ -127,22 +127,23 @@ fn example<T: Float>(row: &[T], y: usize, m: T, k: usize, inv_t: Option<T>) -> E
         return Example { confidence: share, correct: k == y, nll, brier };
     }
     // Weights w_j = e^((z_j - m)/T), w_k = 1.
-    let mut others = KahanSum::new(); // S' = Σ_{j≠k} w_j
-    let mut not_y = KahanSum::new(); // Σ_{j≠y} w_j
+    // Plain sums of positive terms (relative error ≤ (n - 1)ε); the
+    // accumulator's sums across examples are compensated.
+    let mut sp = T::zero(); // S' = Σ_{j≠k} w_j
+    let mut not_y = T::zero(); // Σ_{j≠y} w_j
     let mut sq_not_y = T::zero(); // Σ_{j≠y} w_j²
     for (j, &v) in row.iter().enumerate() {
         let w = if j == k { T::one() } else { scaled_shifted_exp(v, m, inv_t) };
         if j != k {
-            others.add(w);
+            sp = sp + w;
         }
         if j != y {
-            not_y.add(w);
+            not_y = not_y + w;
             sq_not_y = sq_not_y + w * w;
         }
     }
-    let sp = others.value();
     let s = T::one() + sp;
-    let rest = not_y.value() / s; // 1 - p_y
+    let rest = not_y / s; // 1 - p_y
     let brier = sq_not_y / (s * s) + rest * rest;
     let (dh, dl) = two_sum(m, -zy);
     let gap = match inv_t {
