@@ -5,7 +5,7 @@
 //! # Numerics
 //! With `m = max z` (first at index `k`), `w_i = e^(z_i - m)` (the
 //! difference carried exactly into the exp kernel, as in
-//! [`softmax`](crate::softmax)), `S' = Σ_{i≠k} w_i` and `S = 1 + S'`:
+//! [`softmax`](fn@crate::softmax)), `S' = Σ_{i≠k} w_i` and `S = 1 + S'`:
 //!
 //! ```text
 //! p_i     = w_i / S
@@ -104,7 +104,7 @@ fn count_inf<T: Float>(x: &[T]) -> usize {
 ///
 /// assert!((entropy(&[0.0f64, 0.0, 0.0, 0.0])? - 4f64.ln()).abs() < 1e-15);
 /// let sure = entropy(&[40.0f64, 0.0, 0.0])?; // textbook formula: 0 or noise
-/// assert!((sure - 1.7e-16).abs() < 1e-17);
+/// assert!((sure - 3.483_650_489_339_103e-16).abs() < 2.0 * f64::EPSILON * sure); // mpmath
 /// assert_eq!(entropy(&[f32::INFINITY, 0.0])?, 0.0);
 /// # Ok::<(), logitkit::Error>(())
 /// ```
@@ -230,8 +230,9 @@ fn expm1_nonpositive<T: Float>(hi: T, lo: T) -> T {
 /// use logitkit::uncertainty::top2_margin;
 ///
 /// assert_eq!(top2_margin(&[3.0f64, 3.0, 0.0])?, 0.0);
-/// let m = top2_margin(&[1.0f64 + 1e-12, 1.0])?; // p = 0.5 ± 2.5e-13
-/// assert!((m - 5e-13).abs() < 1e-25);
+/// let top = 1.0f64 + 1e-12;
+/// let m = top2_margin(&[top, 1.0])?; // tanh(d/2) ≈ d/2 = 5.0004e-13
+/// assert!((m - (top - 1.0) / 2.0).abs() < 1e-15 * m); // 1 - e^-d would keep 4 digits
 /// # Ok::<(), logitkit::Error>(())
 /// ```
 pub fn top2_margin<T: Float>(z: &[T]) -> Result<T, Error> {

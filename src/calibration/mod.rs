@@ -85,7 +85,7 @@ pub(crate) fn pow2_scale<T: Float>(max_abs: T) -> T {
     let half = T::lit(0.5);
     let cap = T::lit(1.329_227_995_784_916e36); // 2^120
     let mut s = T::one();
-    if !(max_abs > T::zero()) || max_abs.is_infinite() {
+    if !(max_abs > T::zero() && max_abs.is_finite()) {
         return s;
     }
     let mut v = max_abs;

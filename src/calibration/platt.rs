@@ -222,14 +222,14 @@ pub fn fit_platt<T: Float, L: Copy + TryInto<usize>>(
         let tiny = T::min_positive_value();
         let (p00, p11) = (h00 + T::epsilon() * h00 + tiny, h11 + T::epsilon() * h11 + tiny);
         let det = p00 * p11 - h01 * h01;
-        if !(det > T::zero()) {
+        if !(det > T::zero() && det.is_finite()) {
             return Ok(finish(a, b, e.f, passes, status));
         }
         let da = (p11 * g0 - h01 * g1) / det;
         let db = (p00 * g1 - h01 * g0) / det;
         // Directional derivative along -(da, db): negative for a descent.
         let slope = -(g0 * da + g1 * db);
-        if !(slope < T::zero()) {
+        if !(slope < T::zero() && slope.is_finite()) {
             return Ok(finish(a, b, e.f, passes, status)); // gradient at its rounding floor
         }
         let small_step = da.abs() <= tol * (a.abs() + T::one()) && db.abs() <= tol * b.abs().max(T::one());

@@ -256,7 +256,8 @@ pub fn fit_temperature<T: Float, L: Copy + TryInto<usize>>(
     let eval = |beta: T| evaluate(logits, row_len, labels, s, beta, sc.rows);
 
     let mut passes = 0u32;
-    if !(grad_at_zero(logits, row_len, labels, s) < T::zero()) {
+    let g0 = grad_at_zero(logits, row_len, labels, s);
+    if g0 >= T::zero() || g0.is_nan() {
         return Ok(TemperatureFit {
             temperature: T::infinity(),
             nll: Float::ln(T::from_usize(row_len)),
