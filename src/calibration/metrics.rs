@@ -63,8 +63,10 @@ struct BinSums<T> {
 /// formed from the other classes' weights (no cancellation), `-ln p_y` as
 /// `(m - z_y) + ln_1p(S')` like [`log_softmax`](crate::log_softmax); the
 /// running sums are compensated. Measured on the digits reference
-/// (`tests/calibration.rs`): ECE, MCE, Brier, NLL, accuracy within 1e-13
-/// relative of netcal / scikit-learn / mpmath in f64, 1e-6 in f32.
+/// (`tests/calibration.rs`, 10 and 15 bins, `T = 1` and the optimal `T`):
+/// ECE, MCE, Brier, NLL, accuracy within 1.3e-14 relative of netcal 1.4.0 /
+/// scikit-learn 1.9.1 / mpmath in f64, within 2.3e-6 in f32 (the f32 ECE,
+/// a sum of differences, is the least accurate; NLL and Brier ≤ 6e-8).
 ///
 /// **State**: `BINS · (2·u64 + 2·T)` plus a few scalars; no allocation;
 /// counters saturate at `u64::MAX`.
@@ -413,7 +415,8 @@ impl<T: Float, const BINS: usize> CalibrationStats<T, BINS> {
     }
 
     /// Mean negative log-likelihood `-ln p_y` (nats); `+inf` if a label had
-    /// probability 0 (its logit `-inf`, or another logit `+inf`).
+    /// probability 0 (its logit `-inf`, or another logit `+inf`) or if the
+    /// sum of the losses exceeds the float range (never NaN).
     ///
     /// # Errors
     /// `Empty` if no example was pushed.

@@ -203,9 +203,10 @@ fn grad_at_zero<T: Float, L: Copy + TryInto<usize>>(logits: &[T], row_len: usize
 /// relative (2^-26 in f64, 2^-12 in f32) and returns the point after that
 /// step; Newton's quadratic convergence puts it within a few ε of the
 /// exact minimizer of the given data, up to the rounding of the gradient.
-/// Measured on the digits reference (1438 × 10 logits, `tests/calibration.rs`):
-/// relative error of `T` against a 50-digit mpmath optimum ≤ 1e-13 (f64)
-/// and ≤ 1e-6 (f32), in 6 passes.
+/// Measured on the digits reference (1438 × 10 logits, `tests/calibration.rs`)
+/// against a 50-digit mpmath optimum: f64 equal to the rounded optimum
+/// (relative error 0) in 7 Newton passes, f32 within 1.1e-8 relative in
+/// 6; on 10 000 × 10 synthetic logits, 4 passes (`benches/calibration.rs`).
 ///
 /// # Degenerate data
 /// * Every label is its row's top logit (ties allowed): the NLL decreases
