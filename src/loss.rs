@@ -47,6 +47,16 @@ fn bce_slope<T: Float>(x: T, y: T, w: T) -> T {
     (T::one() - y) * p - w * y * q
 }
 
+/// `a - b = hi + lo` (TwoSum), for finite `a`, `b`. TwoSum's correction
+/// is NaN when an intermediate overflows although `hi` is finite
+/// (`a = 8.5e37`, `b = MAX` in f32); `hi` is then the correctly rounded
+/// difference and `lo` is taken as 0.
+#[inline(always)]
+pub(crate) fn diff_hi_lo<T: Float>(a: T, b: T) -> (T, T) {
+    let (hi, lo) = two_sum(a, -b);
+    (hi, if lo.is_finite() { lo } else { T::zero() })
+}
+
 /// `y` in `[0, 1]` (NaN fails).
 #[inline(always)]
 fn is_probability<T: Float>(y: T) -> bool {
@@ -221,11 +231,13 @@ fn neg_log_p<T: Float>(zi: T, r: &Row<T>) -> T {
     if m == T::infinity() {
         return if zi == T::infinity() { r.shift } else { T::infinity() };
     }
-    let (hi, lo) = two_sum(m, -zi);
+    // zi - m = hi + lo exactly (this order cannot overflow inside TwoSum
+    // for finite m; m - zi can: m = -8.7e37, zi = -MAX in f32).
+    let (hi, lo) = diff_hi_lo(zi, m);
     if hi.is_infinite() {
-        hi
+        -hi
     } else {
-        (hi + r.shift) + lo
+        (r.shift - hi) - lo
     }
 }
 

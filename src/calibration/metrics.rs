@@ -2,9 +2,10 @@
 //! score, NLL and accuracy, updated one example at a time, mergeable.
 
 use super::{class_index, LossSum};
-use crate::compensated::{two_sum, KahanSum};
+use crate::compensated::KahanSum;
 use crate::error::Error;
 use crate::float::Float;
+use crate::loss::diff_hi_lo;
 use crate::scan::scan_max;
 use crate::uncertainty::scaled_shifted_exp;
 
@@ -147,11 +148,12 @@ fn example<T: Float>(row: &[T], y: usize, m: T, k: usize, inv_t: Option<T>) -> E
     let s = T::one() + sp;
     let rest = not_y / s; // 1 - p_y
     let brier = sq_not_y / (s * s) + rest * rest;
-    let (dh, dl) = two_sum(m, -zy);
+    // z_y - m = lo + hi exactly (this order cannot overflow inside TwoSum).
+    let (lo_h, lo_l) = diff_hi_lo(zy, m);
     let gap = match inv_t {
-        _ if dh.is_infinite() => dh, // m - z_y overflows (or z_y = -inf): dl is NaN
-        None => dh + dl,
-        Some(b) => dh * b + dl * b,
+        _ if lo_h.is_infinite() => -lo_h, // m - z_y overflows (or z_y = -inf)
+        None => -(lo_h + lo_l),
+        Some(b) => -(lo_h * b + lo_l * b),
     };
     Example { confidence: T::one() / s, correct: k == y, nll: gap + Float::ln_1p(sp), brier }
 }

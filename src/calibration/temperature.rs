@@ -134,7 +134,9 @@ fn evaluate<T: Float, L: Copy + TryInto<usize>>(
             }
         }
         let zy = class_index(label, row_len).and_then(|y| row.get(y).copied()).unwrap_or(m);
-        let a = (m - zy) * s;
+        // Scale first: the scaled logits are below 2 in magnitude, so no
+        // difference overflows (m - z_y can for logits near ±MAX).
+        let (ms, a) = (m * s, m * s - zy * s);
         // Plain sums within a row: terms of one sign, relative error
         // ≤ (row_len - 1)·ε; the compensated sums are across rows.
         let mut sp = T::zero();
@@ -144,7 +146,7 @@ fn evaluate<T: Float, L: Copy + TryInto<usize>>(
             if i == k {
                 continue;
             }
-            let d = (v - m) * s;
+            let d = v * s - ms;
             let w = Float::exp(beta * d);
             let wd = w * d;
             sp = sp + w;
@@ -169,11 +171,12 @@ fn grad_at_zero<T: Float, L: Copy + TryInto<usize>>(logits: &[T], row_len: usize
     for (row, &label) in logits.chunks_exact(row_len).zip(labels) {
         let m = row.iter().fold(T::neg_infinity(), |a, &b| a.max(b));
         let zy = class_index(label, row_len).and_then(|y| row.get(y).copied()).unwrap_or(m);
+        let ms = m * s;
         let mut sd = KahanSum::new();
         for &v in row {
-            sd.add((v - m) * s);
+            sd.add(v * s - ms);
         }
-        g.add(sd.value() / n + (m - zy) * s);
+        g.add(sd.value() / n + (ms - zy * s));
     }
     g.value()
 }
