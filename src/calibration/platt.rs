@@ -261,7 +261,7 @@ pub fn fit_platt<T: Float, L: Copy + TryInto<usize>>(
         let Some((na, nb, ne)) = accepted else {
             return Ok(finish(a, b, e.f, passes, status)); // no decrease left: converged to rounding
         };
-        if step < T::lit(1.0 / 1024.0) && !(ne.f < e.f) {
+        if step < T::lit(1.0 / 1024.0) && ne.f >= e.f {
             // Accepted only because the step is too short to change the
             // loss: the rounding floor of the loss, not progress.
             return Ok(finish(a, b, e.f, passes, status));
