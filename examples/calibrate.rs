@@ -38,7 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let fit = fit_temperature(&logits, classes, &labels)?;
     println!(
-        "fitted temperature T = {:.4} ({:?}, {} passes over the data)\n",
+        "fitted temperature T = {:.4} ({:?}, {} Newton passes over the data)\n",
         fit.temperature, fit.status, fit.iterations
     );
 
