@@ -23,6 +23,16 @@ pub(crate) fn two_sum<T: Float>(a: T, b: T) -> (T, T) {
     (s, e)
 }
 
+/// `a - b = hi + lo` (TwoSum). TwoSum's correction is NaN when an
+/// intermediate overflows although `hi` is finite (`a = 8.5e37`, `b = MAX`
+/// in f32) or when `hi` itself overflows; `hi` is then within half an ULP of
+/// the difference (or infinite) and `lo` is taken as 0.
+#[inline(always)]
+pub(crate) fn diff_hi_lo<T: Float>(a: T, b: T) -> (T, T) {
+    let (hi, lo) = two_sum(a, -b);
+    (hi, if lo.is_finite() { lo } else { T::zero() })
+}
+
 /// Running compensated sum (Kahan).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct KahanSum<T> {

@@ -22,7 +22,7 @@
 //! the gradient buffer is untouched.
 
 use crate::calibration::{class_index, LossSum};
-use crate::compensated::{two_sum, KahanSum};
+use crate::compensated::{diff_hi_lo, KahanSum};
 use crate::error::{check_len, Error};
 use crate::float::Float;
 use crate::logsumexp::shifted_exp;
@@ -45,16 +45,6 @@ pub(crate) fn bce_parts<T: Float>(x: T, y: T, w: T) -> T {
 fn bce_slope<T: Float>(x: T, y: T, w: T) -> T {
     let [q, p] = binary_probabilities(x);
     (T::one() - y) * p - w * y * q
-}
-
-/// `a - b = hi + lo` (TwoSum), for finite `a`, `b`. TwoSum's correction
-/// is NaN when an intermediate overflows although `hi` is finite
-/// (`a = 8.5e37`, `b = MAX` in f32); `hi` is then the correctly rounded
-/// difference and `lo` is taken as 0.
-#[inline(always)]
-pub(crate) fn diff_hi_lo<T: Float>(a: T, b: T) -> (T, T) {
-    let (hi, lo) = two_sum(a, -b);
-    (hi, if lo.is_finite() { lo } else { T::zero() })
 }
 
 /// `y` in `[0, 1]` (NaN fails).

@@ -30,7 +30,7 @@
 //!
 //! On `Err`, output and in-place slices are left untouched.
 
-use crate::compensated::{two_sum, KahanSum};
+use crate::compensated::{diff_hi_lo, KahanSum};
 use crate::error::{check_len, Error};
 use crate::float::Float;
 use crate::logsumexp::{shifted_exp, sum_shifted_exp_except};
@@ -226,12 +226,8 @@ fn log_softmax_one<T: Float>(x: T, m: T, shift: T) -> T {
     if m == T::infinity() {
         return if x == T::infinity() { T::zero() - shift } else { T::neg_infinity() };
     }
-    let (hi, lo) = two_sum(x, -m);
-    if hi == T::neg_infinity() {
-        hi
-    } else {
-        (hi - shift) + lo
-    }
+    let (hi, lo) = diff_hi_lo(x, m); // hi = -inf where x - m overflows
+    (hi - shift) + lo
 }
 
 /// Iterator form of the log-softmax of a validated row (keeps `log_softmax`
@@ -303,7 +299,7 @@ pub fn softmax_with_temperature<T: Float>(x: &[T], t: T, out: &mut [T]) -> Resul
     }
     let mut sum = KahanSum::new();
     for (o, &v) in out.iter_mut().zip(x) {
-        let (dh, dl) = two_sum(v, -m);
+        let (dh, dl) = diff_hi_lo(v, m);
         let qh = dh / t;
         // dh = qh * t + rem exactly (fma); dl and rem are small, so one
         // rounded division gives the low part.
@@ -432,6 +428,20 @@ mod tests {
         assert_eq!(p, [1.0, 0.0, 0.0]);
         softmax_with_temperature(&[f32::MAX, -f32::MAX, 0.0], f32::MAX, &mut p).unwrap();
         assert!(p.iter().all(|v| v.is_finite()));
+    }
+
+    #[test]
+    fn two_sum_overflow_near_max_is_not_nan() {
+        // x - m is finite, but TwoSum's intermediate s - x overflows.
+        let x = [f32::MAX, 8.544_783e37];
+        let mut out = [0.0f32; 2];
+        log_softmax(&x, &mut out).unwrap();
+        assert_eq!(out[0], 0.0);
+        assert_eq!(out[1], 8.544_783e37 - f32::MAX);
+        softmax_with_temperature(&[f32::MAX, -f32::MAX], 1e37, &mut out).unwrap();
+        assert!(out.iter().all(|v| v.is_finite()));
+        softmax_with_temperature(&x, 1e37, &mut out).unwrap();
+        assert!(out.iter().all(|v| v.is_finite()) && out[0] > out[1]);
     }
 
     #[test]

@@ -2,10 +2,9 @@
 //! score, NLL and accuracy, updated one example at a time, mergeable.
 
 use super::{class_index, LossSum};
-use crate::compensated::KahanSum;
+use crate::compensated::{diff_hi_lo, KahanSum};
 use crate::error::Error;
 use crate::float::Float;
-use crate::loss::diff_hi_lo;
 use crate::scan::scan_max;
 use crate::uncertainty::scaled_shifted_exp;
 
