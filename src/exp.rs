@@ -76,7 +76,8 @@ pub(crate) fn exp2w_f32(hi: f32, lo: f32) -> (f32, f32) {
     let x = hi.clamp(F32_MIN_ARG, F32_MAX_ARG); // NaN stays NaN
     let lo = if out_of_range { 0.0 } else { lo };
 
-    let kf = (x * F32_LOG2E + F32_ROUND) - F32_ROUND;
+    let biased = x * F32_LOG2E + F32_ROUND; // k sits in the low mantissa bits
+    let kf = biased - F32_ROUND;
     let t = x - kf * F32_LN2_HI; // exact
     let c = lo - kf * F32_LN2_LO; // |c| < 4e-4: its rounding is negligible
     let r = t + c;
@@ -90,7 +91,11 @@ pub(crate) fn exp2w_f32(hi: f32, lo: f32) -> (f32, f32) {
     let m = h + small;
     let m_lo = small - (m - h); // Fast2Sum: |h| >= 0.7 > |small|
 
-    let (s1, s2) = scale_f32(kf as i32);
+    // k = round(x / ln 2) read from the bits of `biased` (no float-to-int
+    // conversion, which would not vectorize as well); garbage for NaN `x`,
+    // where m is NaN anyway.
+    let k = (biased.to_bits() as i32).wrapping_sub(F32_ROUND.to_bits() as i32);
+    let (s1, s2) = scale_f32(k);
     (m * s1 * s2, m_lo * s1 * s2)
 }
 
@@ -100,9 +105,9 @@ pub(crate) fn exp2w_f32(hi: f32, lo: f32) -> (f32, f32) {
 #[inline(always)]
 fn scale_f32(k: i32) -> (f32, f32) {
     let k1 = k >> 1;
-    let k2 = k - k1;
-    let s1 = f32::from_bits(((k1 + 127) as u32) << 23);
-    let s2 = f32::from_bits(((k2 + 127) as u32) << 23);
+    let k2 = k.wrapping_sub(k1);
+    let s1 = f32::from_bits((k1.wrapping_add(127) as u32) << 23);
+    let s2 = f32::from_bits((k2.wrapping_add(127) as u32) << 23);
     (s1, s2)
 }
 
@@ -144,7 +149,8 @@ pub(crate) fn exp2w_f64(hi: f64, lo: f64) -> (f64, f64) {
     let x = hi.clamp(F64_MIN_ARG, F64_MAX_ARG); // NaN stays NaN
     let lo = if out_of_range { 0.0 } else { lo };
 
-    let kf = (x * F64_LOG2E + F64_ROUND) - F64_ROUND;
+    let biased = x * F64_LOG2E + F64_ROUND;
+    let kf = biased - F64_ROUND;
     let t = x - kf * F64_LN2_HI;
     let c = lo - kf * F64_LN2_LO;
     let r = t + c;
@@ -162,18 +168,56 @@ pub(crate) fn exp2w_f64(hi: f64, lo: f64) -> (f64, f64) {
     let m = h + small;
     let m_lo = small - (m - h);
 
-    let (s1, s2) = scale_f64(kf as i32);
+    let k = (biased.to_bits() as i64).wrapping_sub(F64_ROUND.to_bits() as i64);
+    let (s1, s2) = scale_f64(k);
     (m * s1 * s2, m_lo * s1 * s2)
 }
 
 /// `2^k = s1 * s2` for `k` in [-1587, 1443], both normal, as [`scale_f32`].
 #[inline(always)]
-fn scale_f64(k: i32) -> (f64, f64) {
+fn scale_f64(k: i64) -> (f64, f64) {
     let k1 = k >> 1;
-    let k2 = k - k1;
-    let s1 = f64::from_bits(((k1 + 1023) as u64) << 52);
-    let s2 = f64::from_bits(((k2 + 1023) as u64) << 52);
+    let k2 = k.wrapping_sub(k1);
+    let s1 = f64::from_bits((k1.wrapping_add(1023) as u64) << 52);
+    let s2 = f64::from_bits((k2.wrapping_add(1023) as u64) << 52);
     (s1, s2)
+}
+
+// ---- f64 arithmetic for f32 results ------------------------------------
+
+/// P(r) for e^r = 1 + r + r^2 P(r) to 2^-39.7 relative, tools/fit_exp.py f64 6:
+/// ample for a result rounded to f32 (0.5 + 2^-15 ULP).
+const F64_FOR_F32_P: [f64; 7] = [
+    f64::from_bits(0x3fe0_0000_0005_ddc3),
+    f64::from_bits(0x3fc5_5555_57dc_d268),
+    f64::from_bits(0x3fa5_5555_41e7_e4d3),
+    f64::from_bits(0x3f81_110a_26a9_b962),
+    f64::from_bits(0x3f56_c18d_3087_1182),
+    f64::from_bits(0x3f2a_1854_d65c_95dc),
+    f64::from_bits(0x3ef9_e892_ea51_40fd),
+];
+
+/// `e^a` for `a <= 0` (or NaN), in f64 arithmetic, to 2^-39 relative: the
+/// exponential of the f32 kernels on targets with an f64 FPU
+/// ([`crate::wide`]), where a result rounded once to f32 is then within
+/// 0.5 + 2^-15 ULP. `a < -150` is clamped to -150: `e^-150 = 7e-66` rounds
+/// to 0 in f32 like every smaller value, and stays a normal f64, so the
+/// scaling by `2^k` is one multiplication.
+#[inline(always)]
+pub(crate) fn exp_neg_f64_for_f32(a: f64) -> f64 {
+    let a = if a < -150.0 { -150.0 } else { a }; // NaN passes
+    let biased = a * F64_LOG2E + F64_ROUND;
+    let kf = biased - F64_ROUND;
+    let r = (a - kf * F64_LN2_HI) - kf * F64_LN2_LO;
+    let mut p = F64_FOR_F32_P[6];
+    let mut i = 6;
+    while i > 0 {
+        i -= 1;
+        p = F64_FOR_F32_P[i] + r * p;
+    }
+    let m = 1.0 + (r + r * r * p);
+    let k = (biased.to_bits() as i64).wrapping_sub(F64_ROUND.to_bits() as i64);
+    m * f64::from_bits((k.wrapping_add(1023) as u64) << 52)
 }
 
 #[cfg(test)]

@@ -16,6 +16,8 @@ use core::fmt::{Debug, Display};
 use num_traits::float::FloatCore;
 
 use crate::exp::{exp2w_f32, exp2w_f64, exp_f32, exp_f64};
+use crate::lanes::HOST_SIMD;
+use crate::{narrow, wide};
 
 mod sealed {
     /// Per-type primitives of the kernels. Not nameable outside the crate.
@@ -32,6 +34,25 @@ mod sealed {
         fn from_usize(n: usize) -> Self;
         /// The literal `v` in this type (`as`: rounds to nearest).
         fn lit(v: f64) -> Self;
+
+        // The kernels, per type: `crate::wide` for f32 on hosts,
+        // `crate::narrow` otherwise. Rows are validated by the caller (not
+        // empty, no NaN, finite max `m` first at `imax`, `out` as long as `x`).
+
+        /// `σ(x)`.
+        fn k_sigmoid(x: Self) -> Self;
+        /// Softmax.
+        fn k_softmax(x: &[Self], m: Self, out: &mut [Self]);
+        /// Softmax in place.
+        fn k_softmax_in_place(x: &mut [Self], m: Self);
+        /// Softmax of `x / t`.
+        fn k_softmax_temperature(x: &[Self], m: Self, t: Self, out: &mut [Self]);
+        /// `ln Σ e^(x_i)`.
+        fn k_logsumexp(x: &[Self], m: Self, imax: usize) -> Self;
+        /// Log-softmax.
+        fn k_log_softmax(x: &[Self], m: Self, imax: usize, out: &mut [Self]);
+        /// Log-softmax in place.
+        fn k_log_softmax_in_place(x: &mut [Self], m: Self, imax: usize);
     }
 }
 
@@ -97,7 +118,7 @@ pub trait Float: FloatCore + Debug + Display + Default + Send + Sync + 'static +
 }
 
 macro_rules! impl_float {
-    ($t:ty, $exp:ident, $exp2w:ident, $fma:path, $log:path, $log1p:path) => {
+    ($t:ident, $exp:ident, $exp2w:ident, $fma:path, $log:path, $log1p:path) => {
         impl Sealed for $t {
             #[inline(always)]
             fn exp_hi_lo(hi: Self, lo: Self) -> Self {
@@ -119,6 +140,7 @@ macro_rules! impl_float {
             fn lit(v: f64) -> Self {
                 v as $t
             }
+            kernels!($t);
         }
 
         impl Float for $t {
@@ -134,6 +156,86 @@ macro_rules! impl_float {
             fn ln_1p(self) -> Self {
                 $log1p(self)
             }
+        }
+    };
+}
+
+/// The f32 kernels: in f64 on hosts (`crate::wide`), else in f32.
+macro_rules! kernels {
+    (f32) => {
+        #[inline(always)]
+        fn k_sigmoid(x: f32) -> f32 {
+            if HOST_SIMD {
+                wide::sigmoid_f32(x)
+            } else {
+                narrow::sigmoid(x)
+            }
+        }
+        fn k_softmax(x: &[f32], m: f32, out: &mut [f32]) {
+            if HOST_SIMD {
+                wide::softmax_f32(x, m, out)
+            } else {
+                narrow::softmax(x, m, out)
+            }
+        }
+        fn k_softmax_in_place(x: &mut [f32], m: f32) {
+            if HOST_SIMD {
+                wide::softmax_f32_in_place(x, m)
+            } else {
+                narrow::softmax_in_place(x, m)
+            }
+        }
+        fn k_softmax_temperature(x: &[f32], m: f32, t: f32, out: &mut [f32]) {
+            if HOST_SIMD {
+                wide::softmax_temperature_f32(x, m, t, out)
+            } else {
+                narrow::softmax_temperature(x, m, t, out)
+            }
+        }
+        fn k_logsumexp(x: &[f32], m: f32, imax: usize) -> f32 {
+            if HOST_SIMD {
+                wide::logsumexp_f32(x, m, imax)
+            } else {
+                narrow::logsumexp(x, m, imax)
+            }
+        }
+        fn k_log_softmax(x: &[f32], m: f32, imax: usize, out: &mut [f32]) {
+            if HOST_SIMD {
+                wide::log_softmax_f32(x, m, imax, out)
+            } else {
+                narrow::log_softmax(x, m, imax, out)
+            }
+        }
+        fn k_log_softmax_in_place(x: &mut [f32], m: f32, imax: usize) {
+            if HOST_SIMD {
+                wide::log_softmax_f32_in_place(x, m, imax)
+            } else {
+                narrow::log_softmax_in_place(x, m, imax)
+            }
+        }
+    };
+    (f64) => {
+        #[inline(always)]
+        fn k_sigmoid(x: f64) -> f64 {
+            narrow::sigmoid(x)
+        }
+        fn k_softmax(x: &[f64], m: f64, out: &mut [f64]) {
+            narrow::softmax(x, m, out)
+        }
+        fn k_softmax_in_place(x: &mut [f64], m: f64) {
+            narrow::softmax_in_place(x, m)
+        }
+        fn k_softmax_temperature(x: &[f64], m: f64, t: f64, out: &mut [f64]) {
+            narrow::softmax_temperature(x, m, t, out)
+        }
+        fn k_logsumexp(x: &[f64], m: f64, imax: usize) -> f64 {
+            narrow::logsumexp(x, m, imax)
+        }
+        fn k_log_softmax(x: &[f64], m: f64, imax: usize, out: &mut [f64]) {
+            narrow::log_softmax(x, m, imax, out)
+        }
+        fn k_log_softmax_in_place(x: &mut [f64], m: f64, imax: usize) {
+            narrow::log_softmax_in_place(x, m, imax)
         }
     };
 }

@@ -61,15 +61,18 @@ mod compensated;
 pub mod error;
 mod exp;
 pub mod float;
+mod lanes;
 pub mod logit;
 pub mod logsumexp;
 pub mod loss;
 mod map;
+mod narrow;
 pub mod quant;
 mod scan;
 pub mod sigmoid;
 pub mod softmax;
 pub mod uncertainty;
+mod wide;
 
 pub use calibration::{fit_platt, fit_temperature, CalibrationStats, FitStatus};
 pub use error::Error;

@@ -77,8 +77,7 @@ pub fn logsumexp<T: Float>(x: &[T]) -> Result<T, Error> {
     if m.is_infinite() {
         return Ok(m);
     }
-    let s = sum_shifted_exp_except(x, m, max.index);
-    Ok(m + Float::ln_1p(s))
+    Ok(T::k_logsumexp(x, m, max.index))
 }
 
 /// Rescale the running sum when the running max moves this far above its

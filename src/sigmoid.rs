@@ -6,10 +6,13 @@
 //!
 //! * `sigmoid(x) = 1 / (1 + e)` for `x >= 0` and `e / (1 + e)` for `x < 0`.
 //!   Both forms only divide by a number in `[1, 2]`, so the far negative tail
-//!   is `e` itself, rounded once by the exp kernel: `sigmoid(-100f32)` is the
-//!   subnormal 3.7e-44, not 0, and there is no clamping of the input.
-//!   `1 - sigmoid(x)` is never formed: `P(class 0) = sigmoid(-x)` is computed
-//!   on its own and is accurate where `1 - p` would cancel.
+//!   is `e` itself: `sigmoid(-100f32)` is the subnormal 3.7e-44, not 0, and
+//!   there is no clamping of the input. `1 - sigmoid(x)` is never formed:
+//!   `P(class 0) = sigmoid(-x)` is computed on its own and is accurate where
+//!   `1 - p` would cancel. For f32 on hosts the whole computation runs in
+//!   f64 and rounds once (`crate::wide`); in f64, and for f32 on
+//!   microcontrollers, `e` and `1 + e` are carried as double words so that
+//!   only the quotient rounds (`crate::narrow`).
 //! * `softplus(x) = ln(1 + e^x) = max(x, 0) + ln_1p(e)`: `ln_1p(e)` lies in
 //!   `(0, ln 2]`, so the sum cannot overflow and the negative tail is
 //!   `ln_1p(e) = e`, with no cancellation.
@@ -47,58 +50,7 @@ use crate::map::{map_in_place, map_into};
 /// ```
 #[inline]
 pub fn sigmoid<T: Float>(x: T) -> T {
-    let h = Halves::new(x);
-    if x >= T::zero() {
-        h.upper()
-    } else {
-        h.lower() // also NaN
-    }
-}
-
-/// `σ(|x|) = 1/(1 + e)` and `σ(-|x|) = e/(1 + e)` for `e = e^-|x|`, each to
-/// about 1 ULP.
-///
-/// A plain `e / (1 + e)` rounds three times (`e`, `1 + e`, the quotient);
-/// when `e` sits just above a power of two and the quotient just below one,
-/// the first two each cost a full ULP of the result (2.4 ULP measured).
-/// Here `e = e_hi + e_lo` comes unrounded from the exp kernel and
-/// `1 + e_hi = d + d_err` exactly (Fast2Sum), so only the quotient
-/// `q = n/d` is rounded before a first-order correction:
-///
-/// ```text
-/// n/(1 + e) = (n_hi + n_lo) / (d + d_err + e_lo)
-///           ≈ q + (n_lo - q (d_err + e_lo)) / d,      1/d ≈ q or 1 - q
-/// ```
-struct Halves<T> {
-    e: T,
-    e_lo: T,
-    d: T,
-    /// `d_err + e_lo`: what `d` misses of `1 + e`.
-    d_miss: T,
-}
-
-impl<T: Float> Halves<T> {
-    #[inline(always)]
-    fn new(x: T) -> Self {
-        let (e, e_lo) = T::exp2w(-x.abs(), T::zero());
-        let d = T::one() + e;
-        let d_err = (T::one() - d) + e; // Fast2Sum: 1 >= e
-        Halves { e, e_lo, d, d_miss: d_err + e_lo }
-    }
-
-    /// `σ(|x|) = 1/(1 + e)`, in `[1/2, 1]`.
-    #[inline(always)]
-    fn upper(&self) -> T {
-        let q = T::one() / self.d;
-        q - q * self.d_miss * q
-    }
-
-    /// `σ(-|x|) = e/(1 + e)`, in `[0, 1/2]`.
-    #[inline(always)]
-    fn lower(&self) -> T {
-        let q = self.e / self.d;
-        q + (self.e_lo - q * self.d_miss) * (T::one() - q)
-    }
+    T::k_sigmoid(x)
 }
 
 /// `softplus(x) = ln(1 + e^x)`, the smooth ReLU; also `-log_sigmoid(-x)`.
@@ -168,16 +120,7 @@ pub fn log_sigmoid<T: Float>(x: T) -> T {
 /// ```
 #[inline]
 pub fn binary_probabilities<T: Float>(x: T) -> [T; 2] {
-    // One exp serves both.
-    let h = Halves::new(x);
-    let (big, small) = (h.upper(), h.lower());
-    if x >= T::zero() {
-        [small, big]
-    } else if x < T::zero() {
-        [big, small]
-    } else {
-        [x, x] // NaN
-    }
+    [T::k_sigmoid(-x), T::k_sigmoid(x)]
 }
 
 /// `out[i] = sigmoid(x[i])`, see [`sigmoid`] for the formula, error bound

@@ -9,12 +9,14 @@
 //! log_softmax(x)_i = d_i - ln_1p(Σ_{j ≠ k} e^(d_j))
 //! ```
 //!
-//! * `d_i` is computed exactly as `hi + lo` (TwoSum) and the exp kernel takes
-//!   both parts. Rounding `d_i` first, as numpy, scipy, ONNX Runtime and
-//!   rten do, costs up to 63 ULP when `|x_i|` and `|m|` differ in magnitude
-//!   (`x = [100, -0.00123]` in f32).
-//! * The denominator is a compensated (Kahan) sum: plain summation of 4096
-//!   terms drifts by tens of ULP.
+//! * `d_i` is never rounded before the exponential. Rounding it first, as
+//!   numpy, scipy, ONNX Runtime and rten do, costs up to 63 ULP when `|x_i|`
+//!   and `|m|` differ in magnitude (`x = [100, -0.00123]` in f32). f32
+//!   kernels on hosts compute `d_i` exactly in f64 (`crate::wide`); f64
+//!   kernels and f32 on microcontrollers carry it as `hi + lo` into the exp
+//!   kernel (`crate::narrow`).
+//! * The denominator is summed in f64 (f32 on hosts) or compensated (Kahan)
+//!   lane by lane: plain summation of 4096 terms drifts by tens of ULP.
 //! * `log_softmax` is never `ln(softmax)`: the dominant class of `[30, 0]`
 //!   gets `-ln_1p(e^-30) ≈ -9.4e-14`, not 0, and a class with probability
 //!   1e-300 in f64 gets its true log-probability, not `-inf`.
@@ -30,10 +32,8 @@
 //!
 //! On `Err`, output and in-place slices are left untouched.
 
-use crate::compensated::{diff_hi_lo, KahanSum};
 use crate::error::{check_len, Error};
 use crate::float::Float;
-use crate::logsumexp::{shifted_exp, sum_shifted_exp_except};
 use crate::scan::{scan_max, Max};
 
 /// Validates a row: its max, unless it is empty, holds a NaN or is all `-inf`.
@@ -59,23 +59,11 @@ fn share_among_infinities<T: Float>(x: &[T], out: &mut [T]) {
     }
 }
 
-/// Softmax of a validated row with finite max `m`, from `x` into `out`.
-#[inline]
-fn softmax_finite<T: Float>(x: &[T], m: T, out: &mut [T]) {
-    let mut sum = KahanSum::new();
+/// `-ln k` for the `+inf` entries, `-inf` elsewhere.
+fn log_share_among_infinities<T: Float>(x: &[T], out: &mut [T]) {
+    let log_share = Float::ln(infinity_share(x));
     for (o, &v) in out.iter_mut().zip(x) {
-        let e = shifted_exp(v, m);
-        *o = e;
-        sum.add(e);
-    }
-    normalize(out, sum.value());
-}
-
-/// `out[i] /= s`.
-#[inline]
-fn normalize<T: Float>(out: &mut [T], s: T) {
-    for o in out.iter_mut() {
-        *o = *o / s;
+        *o = if v == T::infinity() { log_share } else { T::neg_infinity() };
     }
 }
 
@@ -115,7 +103,7 @@ pub fn softmax<T: Float>(x: &[T], out: &mut [T]) -> Result<(), Error> {
     if max.value == T::infinity() {
         share_among_infinities(x, out);
     } else {
-        softmax_finite(x, max.value, out);
+        T::k_softmax(x, max.value, out);
     }
     Ok(())
 }
@@ -136,21 +124,14 @@ pub fn softmax<T: Float>(x: &[T], out: &mut [T]) -> Result<(), Error> {
 /// ```
 pub fn softmax_in_place<T: Float>(x: &mut [T]) -> Result<(), Error> {
     let max = row_max(x)?;
-    let m = max.value;
-    if m == T::infinity() {
+    if max.value == T::infinity() {
         let share = infinity_share(x);
         for v in x.iter_mut() {
             *v = if *v == T::infinity() { share } else { T::zero() };
         }
-        return Ok(());
+    } else {
+        T::k_softmax_in_place(x, max.value);
     }
-    let mut sum = KahanSum::new();
-    for v in x.iter_mut() {
-        let e = shifted_exp(*v, m);
-        *v = e;
-        sum.add(e);
-    }
-    normalize(x, sum.value());
     Ok(())
 }
 
@@ -179,8 +160,10 @@ pub fn softmax_in_place<T: Float>(x: &mut [T]) -> Result<(), Error> {
 pub fn log_softmax<T: Float>(x: &[T], out: &mut [T]) -> Result<(), Error> {
     check_len(x.len(), out.len())?;
     let max = row_max(x)?;
-    for (o, r) in out.iter_mut().zip(LogSoftmaxIter::new(x, max)) {
-        *o = r;
+    if max.value == T::infinity() {
+        log_share_among_infinities(x, out);
+    } else {
+        T::k_log_softmax(x, max.value, max.index, out);
     }
     Ok(())
 }
@@ -201,56 +184,15 @@ pub fn log_softmax<T: Float>(x: &[T], out: &mut [T]) -> Result<(), Error> {
 /// ```
 pub fn log_softmax_in_place<T: Float>(x: &mut [T]) -> Result<(), Error> {
     let max = row_max(x)?;
-    let (m, shift) = log_softmax_shift(x, max);
-    for v in x.iter_mut() {
-        *v = log_softmax_one(*v, m, shift);
+    if max.value == T::infinity() {
+        let log_share = Float::ln(infinity_share(x));
+        for v in x.iter_mut() {
+            *v = if *v == T::infinity() { log_share } else { T::neg_infinity() };
+        }
+    } else {
+        T::k_log_softmax_in_place(x, max.value, max.index);
     }
     Ok(())
-}
-
-/// `(m, L)` such that `log_softmax(x)_i = log_softmax_one(x_i, m, L)`.
-#[inline]
-fn log_softmax_shift<T: Float>(x: &[T], max: Max<T>) -> (T, T) {
-    let m = max.value;
-    if m == T::infinity() {
-        let k = x.iter().filter(|&&v| v == T::infinity()).count();
-        (m, Float::ln(T::from_usize(k)))
-    } else {
-        (m, Float::ln_1p(sum_shifted_exp_except(x, m, max.index)))
-    }
-}
-
-/// `(x - m) - L`, with `x - m` exact; `-inf` where `x - m` is `-inf`.
-#[inline(always)]
-fn log_softmax_one<T: Float>(x: T, m: T, shift: T) -> T {
-    if m == T::infinity() {
-        return if x == T::infinity() { T::zero() - shift } else { T::neg_infinity() };
-    }
-    let (hi, lo) = diff_hi_lo(x, m); // hi = -inf where x - m overflows
-    (hi - shift) + lo
-}
-
-/// Iterator form of the log-softmax of a validated row (keeps `log_softmax`
-/// and `log_softmax_in_place` on one formula).
-struct LogSoftmaxIter<'a, T> {
-    x: core::slice::Iter<'a, T>,
-    m: T,
-    shift: T,
-}
-
-impl<'a, T: Float> LogSoftmaxIter<'a, T> {
-    fn new(x: &'a [T], max: Max<T>) -> Self {
-        let (m, shift) = log_softmax_shift(x, max);
-        LogSoftmaxIter { x: x.iter(), m, shift }
-    }
-}
-
-impl<T: Float> Iterator for LogSoftmaxIter<'_, T> {
-    type Item = T;
-    #[inline(always)]
-    fn next(&mut self) -> Option<T> {
-        self.x.next().map(|&v| log_softmax_one(v, self.m, self.shift))
-    }
 }
 
 /// Softmax of `x / t`: temperature scaling. `t > 1` flattens the
@@ -297,19 +239,7 @@ pub fn softmax_with_temperature<T: Float>(x: &[T], t: T, out: &mut [T]) -> Resul
         share_among_infinities(x, out);
         return Ok(());
     }
-    let mut sum = KahanSum::new();
-    for (o, &v) in out.iter_mut().zip(x) {
-        let (dh, dl) = diff_hi_lo(v, m);
-        let qh = dh / t;
-        // dh = qh * t + rem exactly (fma); dl and rem are small, so one
-        // rounded division gives the low part.
-        let rem = T::mul_add_exact(-qh, t, dh);
-        let ql = (rem + dl) / t;
-        let e = T::exp_hi_lo(qh, ql); // qh = -inf (any cause) gives 0
-        *o = e;
-        sum.add(e);
-    }
-    normalize(out, sum.value());
+    T::k_softmax_temperature(x, m, t, out);
     Ok(())
 }
 
