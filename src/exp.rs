@@ -185,22 +185,21 @@ fn scale_f64(k: i64) -> (f64, f64) {
 
 // ---- f64 arithmetic for f32 results ------------------------------------
 
-/// P(r) for e^r = 1 + r + r^2 P(r) to 2^-39.7 relative, tools/fit_exp.py f64 6:
-/// ample for a result rounded to f32 (0.5 + 2^-15 ULP).
-const F64_FOR_F32_P: [f64; 7] = [
-    f64::from_bits(0x3fe0_0000_0005_ddc3),
-    f64::from_bits(0x3fc5_5555_57dc_d268),
-    f64::from_bits(0x3fa5_5555_41e7_e4d3),
-    f64::from_bits(0x3f81_110a_26a9_b962),
-    f64::from_bits(0x3f56_c18d_3087_1182),
-    f64::from_bits(0x3f2a_1854_d65c_95dc),
-    f64::from_bits(0x3ef9_e892_ea51_40fd),
+/// P(r) for e^r = 1 + r + r^2 P(r) to 2^-34.2 relative, tools/fit_exp.py f64 5:
+/// ample for a result rounded to f32 (0.5 + 2^-10 ULP).
+const F64_FOR_F32_P: [f64; 6] = [
+    f64::from_bits(0x3fe0_0000_03a1_b9eb),
+    f64::from_bits(0x3fc5_5555_4436_d24f),
+    f64::from_bits(0x3fa5_5548_dd7a_2e95),
+    f64::from_bits(0x3f81_1127_08ea_96f8),
+    f64::from_bits(0x3f56_d8cf_4867_79ee),
+    f64::from_bits(0x3f29_f089_c0ce_0c08),
 ];
 
-/// `e^a` for `a <= 0` (or NaN), in f64 arithmetic, to 2^-39 relative: the
+/// `e^a` for `a <= 0` (or NaN), in f64 arithmetic, to 2^-34 relative: the
 /// exponential of the f32 kernels on targets with an f64 FPU
 /// ([`crate::wide`]), where a result rounded once to f32 is then within
-/// 0.5 + 2^-15 ULP. `a < -150` is clamped to -150: `e^-150 = 7e-66` rounds
+/// 0.5 + 2^-10 ULP. `a < -150` is clamped to -150: `e^-150 = 7e-66` rounds
 /// to 0 in f32 like every smaller value, and stays a normal f64, so the
 /// scaling by `2^k` is one multiplication.
 #[inline(always)]
@@ -209,8 +208,8 @@ pub(crate) fn exp_neg_f64_for_f32(a: f64) -> f64 {
     let biased = a * F64_LOG2E + F64_ROUND;
     let kf = biased - F64_ROUND;
     let r = (a - kf * F64_LN2_HI) - kf * F64_LN2_LO;
-    let mut p = F64_FOR_F32_P[6];
-    let mut i = 6;
+    let mut p = F64_FOR_F32_P[5];
+    let mut i = 5;
     while i > 0 {
         i -= 1;
         p = F64_FOR_F32_P[i] + r * p;

@@ -17,7 +17,7 @@ use num_traits::float::FloatCore;
 
 use crate::exp::{exp2w_f32, exp2w_f64, exp_f32, exp_f64};
 use crate::lanes::HOST_SIMD;
-use crate::{narrow, wide};
+use crate::{dispatch, narrow, wide};
 
 mod sealed {
     /// Per-type primitives of the kernels. Not nameable outside the crate.
@@ -41,6 +41,10 @@ mod sealed {
 
         /// `σ(x)`.
         fn k_sigmoid(x: Self) -> Self;
+        /// `out_i = σ(x_i)`, lengths equal.
+        fn k_sigmoid_slice(x: &[Self], out: &mut [Self]);
+        /// `x_i = σ(x_i)`.
+        fn k_sigmoid_in_place(x: &mut [Self]);
         /// Softmax.
         fn k_softmax(x: &[Self], m: Self, out: &mut [Self]);
         /// Softmax in place.
@@ -160,7 +164,9 @@ macro_rules! impl_float {
     };
 }
 
-/// The f32 kernels: in f64 on hosts (`crate::wide`), else in f32.
+/// The kernels of each type, through `crate::dispatch`: f32 in f64 on
+/// hosts (`crate::wide`), else in the type's own precision
+/// (`crate::narrow`).
 macro_rules! kernels {
     (f32) => {
         #[inline(always)]
@@ -171,46 +177,60 @@ macro_rules! kernels {
                 narrow::sigmoid(x)
             }
         }
+        fn k_sigmoid_slice(x: &[f32], out: &mut [f32]) {
+            if HOST_SIMD {
+                dispatch::sigmoid_f32(x, out)
+            } else {
+                dispatch::sigmoid_narrow(x, out)
+            }
+        }
+        fn k_sigmoid_in_place(x: &mut [f32]) {
+            if HOST_SIMD {
+                dispatch::sigmoid_f32_in_place(x)
+            } else {
+                dispatch::sigmoid_narrow_in_place(x)
+            }
+        }
         fn k_softmax(x: &[f32], m: f32, out: &mut [f32]) {
             if HOST_SIMD {
-                wide::softmax_f32(x, m, out)
+                dispatch::softmax_f32(x, m, out)
             } else {
-                narrow::softmax(x, m, out)
+                dispatch::softmax_narrow(x, m, out)
             }
         }
         fn k_softmax_in_place(x: &mut [f32], m: f32) {
             if HOST_SIMD {
-                wide::softmax_f32_in_place(x, m)
+                dispatch::softmax_f32_in_place(x, m)
             } else {
-                narrow::softmax_in_place(x, m)
+                dispatch::softmax_narrow_in_place(x, m)
             }
         }
         fn k_softmax_temperature(x: &[f32], m: f32, t: f32, out: &mut [f32]) {
             if HOST_SIMD {
-                wide::softmax_temperature_f32(x, m, t, out)
+                dispatch::softmax_temperature_f32(x, m, t, out)
             } else {
-                narrow::softmax_temperature(x, m, t, out)
+                dispatch::softmax_temperature_narrow(x, m, t, out)
             }
         }
         fn k_logsumexp(x: &[f32], m: f32, imax: usize) -> f32 {
             if HOST_SIMD {
-                wide::logsumexp_f32(x, m, imax)
+                dispatch::logsumexp_f32(x, m, imax)
             } else {
-                narrow::logsumexp(x, m, imax)
+                dispatch::logsumexp_narrow(x, m, imax)
             }
         }
         fn k_log_softmax(x: &[f32], m: f32, imax: usize, out: &mut [f32]) {
             if HOST_SIMD {
-                wide::log_softmax_f32(x, m, imax, out)
+                dispatch::log_softmax_f32(x, m, imax, out)
             } else {
-                narrow::log_softmax(x, m, imax, out)
+                dispatch::log_softmax_narrow(x, m, imax, out)
             }
         }
         fn k_log_softmax_in_place(x: &mut [f32], m: f32, imax: usize) {
             if HOST_SIMD {
-                wide::log_softmax_f32_in_place(x, m, imax)
+                dispatch::log_softmax_f32_in_place(x, m, imax)
             } else {
-                narrow::log_softmax_in_place(x, m, imax)
+                dispatch::log_softmax_narrow_in_place(x, m, imax)
             }
         }
     };
@@ -219,23 +239,29 @@ macro_rules! kernels {
         fn k_sigmoid(x: f64) -> f64 {
             narrow::sigmoid(x)
         }
+        fn k_sigmoid_slice(x: &[f64], out: &mut [f64]) {
+            dispatch::sigmoid_narrow(x, out)
+        }
+        fn k_sigmoid_in_place(x: &mut [f64]) {
+            dispatch::sigmoid_narrow_in_place(x)
+        }
         fn k_softmax(x: &[f64], m: f64, out: &mut [f64]) {
-            narrow::softmax(x, m, out)
+            dispatch::softmax_narrow(x, m, out)
         }
         fn k_softmax_in_place(x: &mut [f64], m: f64) {
-            narrow::softmax_in_place(x, m)
+            dispatch::softmax_narrow_in_place(x, m)
         }
         fn k_softmax_temperature(x: &[f64], m: f64, t: f64, out: &mut [f64]) {
-            narrow::softmax_temperature(x, m, t, out)
+            dispatch::softmax_temperature_narrow(x, m, t, out)
         }
         fn k_logsumexp(x: &[f64], m: f64, imax: usize) -> f64 {
-            narrow::logsumexp(x, m, imax)
+            dispatch::logsumexp_narrow(x, m, imax)
         }
         fn k_log_softmax(x: &[f64], m: f64, imax: usize, out: &mut [f64]) {
-            narrow::log_softmax(x, m, imax, out)
+            dispatch::log_softmax_narrow(x, m, imax, out)
         }
         fn k_log_softmax_in_place(x: &mut [f64], m: f64, imax: usize) {
-            narrow::log_softmax_in_place(x, m, imax)
+            dispatch::log_softmax_narrow_in_place(x, m, imax)
         }
     };
 }

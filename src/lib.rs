@@ -53,11 +53,17 @@
 //! [`quant`] (int8 / int16 softmax, logistic and decisions, bit-exact with
 //! TensorFlow Lite Micro).
 #![no_std]
-#![forbid(unsafe_code)]
+// The only `unsafe` is the run-time CPU dispatch of feature `std` (src/dispatch.rs).
+#![cfg_attr(not(feature = "std"), forbid(unsafe_code))]
+#![cfg_attr(feature = "std", deny(unsafe_code))]
 #![deny(missing_docs)]
+
+#[cfg(feature = "std")]
+extern crate std;
 
 pub mod calibration;
 mod compensated;
+mod dispatch;
 pub mod error;
 mod exp;
 pub mod float;

@@ -74,6 +74,37 @@ pub(crate) fn sigmoid<T: Float>(x: T) -> T {
     Halves::new(x).select(x >= T::zero()) // NaN: the lower half, NaN
 }
 
+/// `out_i = σ(x_i)`.
+#[inline(always)]
+pub(crate) fn sigmoid_slice<T: Float>(x: &[T], out: &mut [T]) {
+    blocks_into(
+        x,
+        out,
+        T::zero(),
+        #[inline(always)]
+        |s, d| {
+            for j in 0..LANES {
+                d[j] = sigmoid(s[j]);
+            }
+        },
+    );
+}
+
+/// `x_i = σ(x_i)`.
+#[inline(always)]
+pub(crate) fn sigmoid_in_place<T: Float>(x: &mut [T]) {
+    blocks_in_place(
+        x,
+        T::zero(),
+        #[inline(always)]
+        |s, d| {
+            for j in 0..LANES {
+                d[j] = sigmoid(s[j]);
+            }
+        },
+    );
+}
+
 // ---- exponential sums -------------------------------------------------------
 
 /// The lanes' compensated sums, combined in lane order.
@@ -105,55 +136,81 @@ fn normalize<T: Float>(out: &mut [T], s: T) {
 }
 
 /// Softmax of a validated row with finite max `m`.
+#[inline(always)]
 pub(crate) fn softmax<T: Float>(x: &[T], m: T, out: &mut [T]) {
     let mut acc = [KahanSum::new(); LANES];
-    blocks_into(x, out, T::neg_infinity(), |s, d| exp_block(s, d, &mut acc, m));
+    blocks_into(
+        x,
+        out,
+        T::neg_infinity(),
+        #[inline(always)]
+        |s, d| exp_block(s, d, &mut acc, m),
+    );
     normalize(out, total(&acc));
 }
 
 /// [`softmax`] in place.
+#[inline(always)]
 pub(crate) fn softmax_in_place<T: Float>(x: &mut [T], m: T) {
     let mut acc = [KahanSum::new(); LANES];
-    blocks_in_place(x, T::neg_infinity(), |s, d| exp_block(s, d, &mut acc, m));
+    blocks_in_place(
+        x,
+        T::neg_infinity(),
+        #[inline(always)]
+        |s, d| exp_block(s, d, &mut acc, m),
+    );
     normalize(x, total(&acc));
 }
 
 /// Softmax of `x / t` (`t` finite, `> 0`): `(x_i - m)/t` as `qh + ql`, the
 /// division's remainder recovered exactly by a fused multiply-add.
+#[inline(always)]
 pub(crate) fn softmax_temperature<T: Float>(x: &[T], m: T, t: T, out: &mut [T]) {
     let mut acc = [KahanSum::new(); LANES];
-    blocks_into(x, out, T::neg_infinity(), |s, d: &mut [T; LANES]| {
-        for j in 0..LANES {
-            let (dh, dl) = diff_hi_lo(s[j], m);
-            let qh = dh / t;
-            // dh = qh t + rem exactly; dl and rem are small, one rounded
-            // division gives the low part.
-            let rem = T::mul_add_exact(-qh, t, dh);
-            let ql = (rem + dl) / t;
-            let e = T::exp_hi_lo(qh, ql); // qh = -inf (any cause) gives 0
-            d[j] = e;
-            acc[j].add(e);
-        }
-    });
+    blocks_into(
+        x,
+        out,
+        T::neg_infinity(),
+        #[inline(always)]
+        |s, d: &mut [T; LANES]| {
+            for j in 0..LANES {
+                let (dh, dl) = diff_hi_lo(s[j], m);
+                let qh = dh / t;
+                // dh = qh t + rem exactly; dl and rem are small, one rounded
+                // division gives the low part.
+                let rem = T::mul_add_exact(-qh, t, dh);
+                let ql = (rem + dl) / t;
+                let e = T::exp_hi_lo(qh, ql); // qh = -inf (any cause) gives 0
+                d[j] = e;
+                acc[j].add(e);
+            }
+        },
+    );
     normalize(out, total(&acc));
 }
 
 /// `S' = Σ_{i ≠ imax} e^(x_i - m)`, compensated.
-#[inline]
+#[inline(always)]
 fn sum_except<T: Float>(x: &[T], m: T, imax: usize) -> T {
     let mut acc = [KahanSum::new(); LANES];
     let mut base = 0usize;
-    blocks(x, T::neg_infinity(), |s: &[T; LANES]| {
-        for j in 0..LANES {
-            let e = shifted_exp(s[j], m);
-            acc[j].add(if base + j == imax { T::zero() } else { e });
-        }
-        base = base.wrapping_add(LANES);
-    });
+    blocks(
+        x,
+        T::neg_infinity(),
+        #[inline(always)]
+        |s: &[T; LANES]| {
+            for j in 0..LANES {
+                let e = shifted_exp(s[j], m);
+                acc[j].add(if base + j == imax { T::zero() } else { e });
+            }
+            base = base.wrapping_add(LANES);
+        },
+    );
     total(&acc)
 }
 
 /// `m + ln_1p(S')`.
+#[inline(always)]
 pub(crate) fn logsumexp<T: Float>(x: &[T], m: T, imax: usize) -> T {
     m + Float::ln_1p(sum_except(x, m, imax))
 }
@@ -168,13 +225,26 @@ fn log_softmax_block<T: Float>(src: &[T; LANES], dst: &mut [T; LANES], m: T, l: 
 }
 
 /// Log-softmax of a validated row with finite max `m` at `imax`.
+#[inline(always)]
 pub(crate) fn log_softmax<T: Float>(x: &[T], m: T, imax: usize, out: &mut [T]) {
     let l = Float::ln_1p(sum_except(x, m, imax));
-    blocks_into(x, out, T::zero(), |s, d| log_softmax_block(s, d, m, l));
+    blocks_into(
+        x,
+        out,
+        T::zero(),
+        #[inline(always)]
+        |s, d| log_softmax_block(s, d, m, l),
+    );
 }
 
 /// [`log_softmax`] in place.
+#[inline(always)]
 pub(crate) fn log_softmax_in_place<T: Float>(x: &mut [T], m: T, imax: usize) {
     let l = Float::ln_1p(sum_except(x, m, imax));
-    blocks_in_place(x, T::zero(), |s, d| log_softmax_block(s, d, m, l));
+    blocks_in_place(
+        x,
+        T::zero(),
+        #[inline(always)]
+        |s, d| log_softmax_block(s, d, m, l),
+    );
 }

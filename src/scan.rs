@@ -3,6 +3,7 @@
 
 use crate::error::Error;
 use crate::float::Float;
+use crate::lanes::{blocks, LANES};
 
 /// The largest element of a NaN-free, non-empty slice and the index of its
 /// first occurrence.
@@ -13,21 +14,48 @@ pub(crate) struct Max<T> {
 }
 
 /// `Err(Empty)` for an empty slice, `Err(Nan { index })` for the first NaN,
-/// else the maximum (`-inf` if every element is `-inf`) and its first index.
-#[inline]
-pub(crate) fn scan_max<T: Float>(x: &[T]) -> Result<Max<T>, Error> {
-    let mut best = Max { value: T::neg_infinity(), index: 0 };
+/// else the maximum (`-inf` if every element is `-inf`).
+///
+/// One pass in blocks ([`crate::lanes`]) with a running max and a NaN flag
+/// per lane, no early exit, so that it vectorizes; the first NaN is looked
+/// for only when there is one.
+#[inline(always)]
+pub(crate) fn max_value<T: Float>(x: &[T]) -> Result<T, Error> {
     if x.is_empty() {
         return Err(Error::Empty);
     }
-    for (index, &v) in x.iter().enumerate() {
-        if v > best.value {
-            best = Max { value: v, index };
-        } else if v.is_nan() {
-            return Err(Error::Nan { index });
-        }
+    let mut mx = [T::neg_infinity(); LANES];
+    let mut nan = [false; LANES];
+    blocks(
+        x,
+        T::neg_infinity(),
+        #[inline(always)]
+        |s| {
+            for j in 0..LANES {
+                let v = s[j];
+                mx[j] = if v > mx[j] { v } else { mx[j] };
+                nan[j] |= v.is_nan();
+            }
+        },
+    );
+    if nan.iter().any(|&b| b) {
+        let index = x.iter().position(|v| v.is_nan()).unwrap_or(0);
+        return Err(Error::Nan { index });
     }
-    Ok(best)
+    Ok(mx.iter().fold(T::neg_infinity(), |a, &b| if b > a { b } else { a }))
+}
+
+/// [`max_value`] and the index of the max's first occurrence.
+#[inline]
+pub(crate) fn scan_max<T: Float>(x: &[T]) -> Result<Max<T>, Error> {
+    let value = crate::dispatch::max_value(x)?;
+    Ok(Max { value, index: first_index_of(x, value) })
+}
+
+/// Index of the first element equal to `v` (0 if none).
+#[inline]
+pub(crate) fn first_index_of<T: Float>(x: &[T], v: T) -> usize {
+    x.iter().position(|&e| e == v).unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -41,5 +69,14 @@ mod tests {
         assert_eq!(scan_max(&[1.0f32, 3.0, 3.0]), Ok(Max { value: 3.0, index: 1 }));
         assert_eq!(scan_max(&[f64::NEG_INFINITY; 3]), Ok(Max { value: f64::NEG_INFINITY, index: 0 }));
         assert_eq!(scan_max(&[-0.0f32, 0.0]), Ok(Max { value: -0.0, index: 0 }));
+        for n in 1..40 {
+            let mut x: [f64; 40] = core::array::from_fn(|i| -(i as f64));
+            x[n / 2] = 5.0;
+            x[n - 1] = 5.0;
+            assert_eq!(scan_max(&x[..n]), Ok(Max { value: 5.0, index: n / 2 }));
+            x[n - 1] = f64::NAN;
+            x[(n - 1) / 3] = f64::NAN;
+            assert_eq!(max_value(&x[..n]), Err(Error::Nan { index: (n - 1) / 3 }));
+        }
     }
 }

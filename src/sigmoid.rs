@@ -22,7 +22,7 @@
 //! rounded mpmath values, and over all 2^32 f32 inputs for f32): see each
 //! function; the README has the table.
 
-use crate::error::Error;
+use crate::error::{check_len, Error};
 use crate::float::Float;
 use crate::map::{map_in_place, map_into};
 
@@ -141,7 +141,9 @@ pub fn binary_probabilities<T: Float>(x: T) -> [T; 2] {
 /// # Ok::<(), logitkit::Error>(())
 /// ```
 pub fn sigmoid_slice<T: Float>(x: &[T], out: &mut [T]) -> Result<(), Error> {
-    map_into(x, out, sigmoid)
+    check_len(x.len(), out.len())?;
+    T::k_sigmoid_slice(x, out);
+    Ok(())
 }
 
 /// `x[i] = sigmoid(x[i])` in place; see [`sigmoid`] (≤ 2 ULP, NaN propagates).
@@ -152,7 +154,7 @@ pub fn sigmoid_slice<T: Float>(x: &[T], out: &mut [T]) -> Result<(), Error> {
 /// assert_eq!(v, [0.5, 1.0]);
 /// ```
 pub fn sigmoid_in_place<T: Float>(x: &mut [T]) {
-    map_in_place(x, sigmoid)
+    T::k_sigmoid_in_place(x)
 }
 
 /// `out[i] = log_sigmoid(x[i])`; see [`log_sigmoid`] (≤ 2 ULP, NaN propagates).

@@ -32,18 +32,19 @@
 //!
 //! On `Err`, output and in-place slices are left untouched.
 
+use crate::dispatch;
 use crate::error::{check_len, Error};
 use crate::float::Float;
-use crate::scan::{scan_max, Max};
+use crate::scan::first_index_of;
 
 /// Validates a row: its max, unless it is empty, holds a NaN or is all `-inf`.
 #[inline]
-fn row_max<T: Float>(x: &[T]) -> Result<Max<T>, Error> {
-    let max = scan_max(x)?;
-    if max.value == T::neg_infinity() {
+fn row_max<T: Float>(x: &[T]) -> Result<T, Error> {
+    let m = dispatch::max_value(x)?;
+    if m == T::neg_infinity() {
         return Err(Error::AllNegInfinite);
     }
-    Ok(max)
+    Ok(m)
 }
 
 /// `1/k`, `k` the number of `+inf` entries of `x`.
@@ -99,11 +100,11 @@ fn log_share_among_infinities<T: Float>(x: &[T], out: &mut [T]) {
 /// ```
 pub fn softmax<T: Float>(x: &[T], out: &mut [T]) -> Result<(), Error> {
     check_len(x.len(), out.len())?;
-    let max = row_max(x)?;
-    if max.value == T::infinity() {
+    let m = row_max(x)?;
+    if m == T::infinity() {
         share_among_infinities(x, out);
     } else {
-        T::k_softmax(x, max.value, out);
+        T::k_softmax(x, m, out);
     }
     Ok(())
 }
@@ -123,14 +124,14 @@ pub fn softmax<T: Float>(x: &[T], out: &mut [T]) -> Result<(), Error> {
 /// # Ok::<(), logitkit::Error>(())
 /// ```
 pub fn softmax_in_place<T: Float>(x: &mut [T]) -> Result<(), Error> {
-    let max = row_max(x)?;
-    if max.value == T::infinity() {
+    let m = row_max(x)?;
+    if m == T::infinity() {
         let share = infinity_share(x);
         for v in x.iter_mut() {
             *v = if *v == T::infinity() { share } else { T::zero() };
         }
     } else {
-        T::k_softmax_in_place(x, max.value);
+        T::k_softmax_in_place(x, m);
     }
     Ok(())
 }
@@ -159,11 +160,11 @@ pub fn softmax_in_place<T: Float>(x: &mut [T]) -> Result<(), Error> {
 /// ```
 pub fn log_softmax<T: Float>(x: &[T], out: &mut [T]) -> Result<(), Error> {
     check_len(x.len(), out.len())?;
-    let max = row_max(x)?;
-    if max.value == T::infinity() {
+    let m = row_max(x)?;
+    if m == T::infinity() {
         log_share_among_infinities(x, out);
     } else {
-        T::k_log_softmax(x, max.value, max.index, out);
+        T::k_log_softmax(x, m, first_index_of(x, m), out);
     }
     Ok(())
 }
@@ -183,14 +184,15 @@ pub fn log_softmax<T: Float>(x: &[T], out: &mut [T]) -> Result<(), Error> {
 /// # Ok::<(), logitkit::Error>(())
 /// ```
 pub fn log_softmax_in_place<T: Float>(x: &mut [T]) -> Result<(), Error> {
-    let max = row_max(x)?;
-    if max.value == T::infinity() {
+    let m = row_max(x)?;
+    if m == T::infinity() {
         let log_share = Float::ln(infinity_share(x));
         for v in x.iter_mut() {
             *v = if *v == T::infinity() { log_share } else { T::neg_infinity() };
         }
     } else {
-        T::k_log_softmax_in_place(x, max.value, max.index);
+        let imax = first_index_of(x, m);
+        T::k_log_softmax_in_place(x, m, imax);
     }
     Ok(())
 }
@@ -233,8 +235,7 @@ pub fn softmax_with_temperature<T: Float>(x: &[T], t: T, out: &mut [T]) -> Resul
         return Err(Error::InvalidParameter);
     }
     check_len(x.len(), out.len())?;
-    let max = row_max(x)?;
-    let m = max.value;
+    let m = row_max(x)?;
     if m == T::infinity() {
         share_among_infinities(x, out);
         return Ok(());

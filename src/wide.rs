@@ -5,11 +5,11 @@
 //! In f64 the difficulties of the f32 kernels disappear: `x_i - m` of two
 //! f32 values is exact (or within 2^-46 absolute, where it no longer
 //! matters), an f64 sum of up to 2^20 terms in `(0, 1]` is accurate to
-//! 2^-33, and the exponential needs only a degree-8 polynomial
+//! 2^-33, and the exponential needs only a degree-7 polynomial
 //! ([`exp_neg_f64_for_f32`]) with no error-free transformations. The
 //! results are within about half an ULP of the correctly rounded value
 //! before the final rounding(s) to f32: sigmoid and the log-domain kernels
-//! round once (≤ 0.5 ULP + 2^-15); softmax rounds `e^(x_i - m)` to f32 and
+//! round once (≤ 0.5 ULP + 2^-10); softmax rounds `e^(x_i - m)` to f32 and
 //! scales it by `1/Σ` in f32 (≤ 1.5 ULP). The same data in f32 arithmetic
 //! (the microcontroller path, `crate::softmax` and friends) needs TwoSum,
 //! Kahan sums and a double-word exponential, about twice the operations.
@@ -21,12 +21,50 @@ use crate::exp::exp_neg_f64_for_f32;
 use crate::lanes::{blocks, blocks_in_place, blocks_into, LANES};
 
 /// `σ(x)` for f32, in f64: `1/(1 + e)` or `e/(1 + e)` with `e = e^-|x|`.
+///
+/// `1/(1 + e)` is an f32 division (24 bits, 16 lanes per AVX-512 op)
+/// refined by one Newton step in f64 (48 bits): an f64 division costs
+/// several times more and its 53 bits are not needed.
 #[inline(always)]
 pub(crate) fn sigmoid_f32(x: f32) -> f32 {
     let xd = x as f64;
     let e = exp_neg_f64_for_f32(-xd.abs());
+    let d = 1.0 + e; // in [1, 2]
+    let r0 = (1.0 / d as f32) as f64;
+    let r = r0 * (2.0 - d * r0);
     let n = if x >= 0.0 { 1.0 } else { e }; // NaN: e is NaN
-    (n / (1.0 + e)) as f32
+    (n * r) as f32
+}
+
+/// `out_i = σ(x_i)`.
+#[inline(always)]
+pub(crate) fn sigmoid_f32_slice(x: &[f32], out: &mut [f32]) {
+    blocks_into(
+        x,
+        out,
+        0.0,
+        #[inline(always)]
+        |s, d| {
+            for j in 0..LANES {
+                d[j] = sigmoid_f32(s[j]);
+            }
+        },
+    );
+}
+
+/// `x_i = σ(x_i)`.
+#[inline(always)]
+pub(crate) fn sigmoid_f32_in_place(x: &mut [f32]) {
+    blocks_in_place(
+        x,
+        0.0,
+        #[inline(always)]
+        |s, d| {
+            for j in 0..LANES {
+                d[j] = sigmoid_f32(s[j]);
+            }
+        },
+    );
 }
 
 /// Sum of the lanes of an f64 accumulator, pairwise (fixed order).
@@ -64,16 +102,29 @@ fn scale(out: &mut [f32], s: f64) {
 }
 
 /// Softmax of a validated row with finite max `m`.
+#[inline(always)]
 pub(crate) fn softmax_f32(x: &[f32], m: f32, out: &mut [f32]) {
     let mut acc = [0.0f64; LANES];
-    blocks_into(x, out, f32::NEG_INFINITY, |s, d| exp_terms(s, d, &mut acc, m as f64));
+    blocks_into(
+        x,
+        out,
+        f32::NEG_INFINITY,
+        #[inline(always)]
+        |s, d| exp_terms(s, d, &mut acc, m as f64),
+    );
     scale(out, lane_sum(&acc));
 }
 
 /// [`softmax_f32`] in place.
+#[inline(always)]
 pub(crate) fn softmax_f32_in_place(x: &mut [f32], m: f32) {
     let mut acc = [0.0f64; LANES];
-    blocks_in_place(x, f32::NEG_INFINITY, |s, d| exp_terms(s, d, &mut acc, m as f64));
+    blocks_in_place(
+        x,
+        f32::NEG_INFINITY,
+        #[inline(always)]
+        |s, d| exp_terms(s, d, &mut acc, m as f64),
+    );
     scale(x, lane_sum(&acc));
 }
 
@@ -84,17 +135,23 @@ pub(crate) fn softmax_f32_in_place(x: &mut [f32], m: f32) {
 fn log_sum(x: &[f32], m: f64, imax: usize) -> f64 {
     let mut acc = [0.0f64; LANES];
     let mut base = 0usize;
-    blocks(x, f32::NEG_INFINITY, |s| {
-        for j in 0..LANES {
-            let e = exp_neg_f64_for_f32(s[j] as f64 - m);
-            acc[j] += if base + j == imax { 0.0 } else { e };
-        }
-        base = base.wrapping_add(LANES);
-    });
+    blocks(
+        x,
+        f32::NEG_INFINITY,
+        #[inline(always)]
+        |s| {
+            for j in 0..LANES {
+                let e = exp_neg_f64_for_f32(s[j] as f64 - m);
+                acc[j] += if base + j == imax { 0.0 } else { e };
+            }
+            base = base.wrapping_add(LANES);
+        },
+    );
     libm::log1p(lane_sum(&acc))
 }
 
 /// `m + ln_1p(S')`, rounded once.
+#[inline(always)]
 pub(crate) fn logsumexp_f32(x: &[f32], m: f32, imax: usize) -> f32 {
     (m as f64 + log_sum(x, m as f64, imax)) as f32
 }
@@ -110,30 +167,50 @@ fn log_softmax_block(src: &[f32; LANES], dst: &mut [f32; LANES], m: f64, l: f64)
 }
 
 /// Log-softmax of a validated row with finite max `m` first at `imax`.
+#[inline(always)]
 pub(crate) fn log_softmax_f32(x: &[f32], m: f32, imax: usize, out: &mut [f32]) {
     let (m, l) = (m as f64, log_sum(x, m as f64, imax));
-    blocks_into(x, out, 0.0, |s, d| log_softmax_block(s, d, m, l));
+    blocks_into(
+        x,
+        out,
+        0.0,
+        #[inline(always)]
+        |s, d| log_softmax_block(s, d, m, l),
+    );
 }
 
 /// [`log_softmax_f32`] in place.
+#[inline(always)]
 pub(crate) fn log_softmax_f32_in_place(x: &mut [f32], m: f32, imax: usize) {
     let (m, l) = (m as f64, log_sum(x, m as f64, imax));
-    blocks_in_place(x, 0.0, |s, d| log_softmax_block(s, d, m, l));
+    blocks_in_place(
+        x,
+        0.0,
+        #[inline(always)]
+        |s, d| log_softmax_block(s, d, m, l),
+    );
 }
 
 /// Softmax of `x / t` (`t` finite and positive): `(x_i - m) / t` in f64 is
 /// exact to 2^-46 absolute where the term matters.
+#[inline(always)]
 pub(crate) fn softmax_temperature_f32(x: &[f32], m: f32, t: f32, out: &mut [f32]) {
     let (m, inv_t) = (m as f64, 1.0 / t as f64);
     let mut acc = [0.0f64; LANES];
-    blocks_into(x, out, f32::NEG_INFINITY, |s, d| {
-        for j in 0..LANES {
-            // (x - m) * (1/t): two roundings of 2^-53 each, |(x - m)/t| <= 150
-            // where e^(...) is not 0 in f32: 2^-45 absolute.
-            let e = exp_neg_f64_for_f32((s[j] as f64 - m) * inv_t);
-            d[j] = e as f32;
-            acc[j] += e;
-        }
-    });
+    blocks_into(
+        x,
+        out,
+        f32::NEG_INFINITY,
+        #[inline(always)]
+        |s, d| {
+            for j in 0..LANES {
+                // (x - m) * (1/t): two roundings of 2^-53 each, |(x - m)/t| <= 150
+                // where e^(...) is not 0 in f32: 2^-45 absolute.
+                let e = exp_neg_f64_for_f32((s[j] as f64 - m) * inv_t);
+                d[j] = e as f32;
+                acc[j] += e;
+            }
+        },
+    );
     scale(out, lane_sum(&acc));
 }
