@@ -105,16 +105,16 @@ dispatched! {
     fn softmax_f32(x: &[f32], m: f32, out: &mut [f32]) = wide::softmax_f32;
     fn softmax_f32_in_place(x: &mut [f32], m: f32) = wide::softmax_f32_in_place;
     fn softmax_temperature_f32(x: &[f32], m: f32, t: f32, out: &mut [f32]) = wide::softmax_temperature_f32;
-    fn logsumexp_f32(x: &[f32], m: f32, imax: usize) -> f32 = wide::logsumexp_f32;
-    fn log_softmax_f32(x: &[f32], m: f32, imax: usize, out: &mut [f32]) = wide::log_softmax_f32;
-    fn log_softmax_f32_in_place(x: &mut [f32], m: f32, imax: usize) = wide::log_softmax_f32_in_place;
+    fn logsumexp_f32(x: &[f32], m: f32) -> f32 = wide::logsumexp_f32;
+    fn log_softmax_f32(x: &[f32], m: f32, out: &mut [f32]) = wide::log_softmax_f32;
+    fn log_softmax_f32_in_place(x: &mut [f32], m: f32) = wide::log_softmax_f32_in_place;
 
     fn sigmoid_narrow<T: Float>(x: &[T], out: &mut [T]) = narrow::sigmoid_slice;
     fn sigmoid_narrow_in_place<T: Float>(x: &mut [T]) = narrow::sigmoid_in_place;
     fn softmax_narrow<T: Float>(x: &[T], m: T, out: &mut [T]) = narrow::softmax;
     fn softmax_narrow_in_place<T: Float>(x: &mut [T], m: T) = narrow::softmax_in_place;
     fn softmax_temperature_narrow<T: Float>(x: &[T], m: T, t: T, out: &mut [T]) = narrow::softmax_temperature;
-    fn logsumexp_narrow<T: Float>(x: &[T], m: T, imax: usize) -> T = narrow::logsumexp;
-    fn log_softmax_narrow<T: Float>(x: &[T], m: T, imax: usize, out: &mut [T]) = narrow::log_softmax;
-    fn log_softmax_narrow_in_place<T: Float>(x: &mut [T], m: T, imax: usize) = narrow::log_softmax_in_place;
+    fn logsumexp_narrow<T: Float>(x: &[T], m: T) -> T = narrow::logsumexp;
+    fn log_softmax_narrow<T: Float>(x: &[T], m: T, out: &mut [T]) = narrow::log_softmax;
+    fn log_softmax_narrow_in_place<T: Float>(x: &mut [T], m: T) = narrow::log_softmax_in_place;
 }

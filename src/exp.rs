@@ -33,9 +33,11 @@
 //! and against mpmath in the tests): below 1 ULP for f32 and f64, subnormal
 //! results included.
 //!
-//! `hi` is clamped to a range where the result is certainly `0` or `+inf`
-//! below/above it (`-inf` gives `0`, `+inf` gives `+inf`, `lo` is then
-//! ignored); NaN propagates.
+//! Below `MIN_ARG` the result is `0` and above `MAX_ARG` it is `+inf`
+//! (`-inf` gives `0`, `+inf` gives `+inf`, `lo` is then ignored): those
+//! lanes compute `e^0` and the answer is selected at the end, so that no
+//! lane does arithmetic on underflowing or overflowing values (x86 cores may
+//! take a slow microcode path for them). NaN propagates.
 
 // ---- f32 ----------------------------------------------------------------
 
@@ -46,10 +48,11 @@ const F32_LN2_HI: f32 = f32::from_bits(0x3f31_7200);
 const F32_LN2_LO: f32 = f32::from_bits(0x35bf_be8e);
 /// 1.5 * 2^23: adding and subtracting it rounds |v| < 2^22 to an integer.
 const F32_ROUND: f32 = 12_582_912.0;
-/// Below this, e^x < 2^-150 is below half the smallest subnormal: result 0.
-const F32_MIN_ARG: f32 = -150.0;
-/// Above this, e^x overflows.
-const F32_MAX_ARG: f32 = 100.0;
+/// Below this, e^x < 2^-150 is below half the smallest subnormal: result 0
+/// (e^-103.97 = 2^-150).
+const F32_MIN_ARG: f32 = -104.0;
+/// Above this, e^x overflows (e^88.73 > MAX).
+const F32_MAX_ARG: f32 = 89.0;
 /// P(r) for e^r = 1 + r + r^2 P(r), tools/fit_exp.py f32 4.
 const F32_P: [f32; 5] = [
     f32::from_bits(0x3eff_fffe),
@@ -71,10 +74,11 @@ pub(crate) fn exp_f32(hi: f32, lo: f32) -> f32 {
 /// normal results; `e_lo` underflows to 0 where `e` is subnormal).
 #[inline(always)]
 pub(crate) fn exp2w_f32(hi: f32, lo: f32) -> (f32, f32) {
-    // Clamp (NaN compares false and passes through unchanged).
-    let out_of_range = !(F32_MIN_ARG..=F32_MAX_ARG).contains(&hi);
-    let x = hi.clamp(F32_MIN_ARG, F32_MAX_ARG); // NaN stays NaN
-    let lo = if out_of_range { 0.0 } else { lo };
+    // Out of range, compute e^0 and select the answer at the end: no
+    // arithmetic on underflowing or overflowing values, which some x86 cores
+    // slow down to microcode (NaN compares false and passes through).
+    let (below, above) = (hi < F32_MIN_ARG, hi > F32_MAX_ARG);
+    let (x, lo) = if below || above { (0.0, 0.0) } else { (hi, lo) };
 
     let biased = x * F32_LOG2E + F32_ROUND; // k sits in the low mantissa bits
     let kf = biased - F32_ROUND;
@@ -86,8 +90,10 @@ pub(crate) fn exp2w_f32(hi: f32, lo: f32) -> (f32, f32) {
     // 1 + r exactly as h + h_lo (Fast2Sum, |r| < 1).
     let h = 1.0 + r;
     let h_lo = (1.0 - h) + r;
-    let p = F32_P[0] + r * (F32_P[1] + r * (F32_P[2] + r * (F32_P[3] + r * F32_P[4])));
-    let small = r * r * p + (h_lo + r_lo);
+    // Estrin's scheme: the same terms as Horner's, a shorter dependency chain.
+    let r2 = r * r;
+    let p = (F32_P[0] + r * F32_P[1]) + r2 * ((F32_P[2] + r * F32_P[3]) + r2 * F32_P[4]);
+    let small = r2 * p + (h_lo + r_lo);
     let m = h + small;
     let m_lo = small - (m - h); // Fast2Sum: |h| >= 0.7 > |small|
 
@@ -96,10 +102,16 @@ pub(crate) fn exp2w_f32(hi: f32, lo: f32) -> (f32, f32) {
     // where m is NaN anyway.
     let k = (biased.to_bits() as i32).wrapping_sub(F32_ROUND.to_bits() as i32);
     let (s1, s2) = scale_f32(k);
-    (m * s1 * s2, m_lo * s1 * s2)
+    if below {
+        (0.0, 0.0)
+    } else if above {
+        (f32::INFINITY, 0.0)
+    } else {
+        (m * s1 * s2, m_lo * s1 * s2)
+    }
 }
 
-/// Two powers of two whose product is `2^k`, for `k` in [-217, 145], each a
+/// Two powers of two whose product is `2^k`, for `k` in [-150, 128], each a
 /// normal number, so that `m * s1 * s2` rounds once even into the
 /// subnormals (`m * s1` is exact).
 #[inline(always)]
@@ -120,8 +132,10 @@ const F64_LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
 const F64_LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 /// 1.5 * 2^52.
 const F64_ROUND: f64 = 6_755_399_441_055_744.0;
-const F64_MIN_ARG: f64 = -1100.0;
-const F64_MAX_ARG: f64 = 1000.0;
+/// Below this, e^x < 2^-1075: result 0 (e^-745.14 = 2^-1075).
+const F64_MIN_ARG: f64 = -746.0;
+/// Above this, e^x overflows (e^709.79 > MAX).
+const F64_MAX_ARG: f64 = 710.0;
 /// P(r), tools/fit_exp.py f64 9.
 const F64_P: [f64; 10] = [
     f64::from_bits(0x3fe0_0000_0000_000a),
@@ -145,9 +159,8 @@ pub(crate) fn exp_f64(hi: f64, lo: f64) -> f64 {
 /// [`exp_f64`] as an unevaluated sum `e + e_lo`, as [`exp2w_f32`].
 #[inline(always)]
 pub(crate) fn exp2w_f64(hi: f64, lo: f64) -> (f64, f64) {
-    let out_of_range = !(F64_MIN_ARG..=F64_MAX_ARG).contains(&hi);
-    let x = hi.clamp(F64_MIN_ARG, F64_MAX_ARG); // NaN stays NaN
-    let lo = if out_of_range { 0.0 } else { lo };
+    let (below, above) = (hi < F64_MIN_ARG, hi > F64_MAX_ARG);
+    let (x, lo) = if below || above { (0.0, 0.0) } else { (hi, lo) };
 
     let biased = x * F64_LOG2E + F64_ROUND;
     let kf = biased - F64_ROUND;
@@ -158,22 +171,31 @@ pub(crate) fn exp2w_f64(hi: f64, lo: f64) -> (f64, f64) {
 
     let h = 1.0 + r;
     let h_lo = (1.0 - h) + r;
-    let mut p = F64_P[9];
-    let mut i = 9;
-    while i > 0 {
-        i -= 1;
-        p = F64_P[i] + r * p;
-    }
-    let small = r * r * p + (h_lo + r_lo);
+    // Estrin's scheme (depth 5 instead of Horner's 18 dependent operations).
+    let r2 = r * r;
+    let r4 = r2 * r2;
+    let p01 = F64_P[0] + r * F64_P[1];
+    let p23 = F64_P[2] + r * F64_P[3];
+    let p45 = F64_P[4] + r * F64_P[5];
+    let p67 = F64_P[6] + r * F64_P[7];
+    let p89 = F64_P[8] + r * F64_P[9];
+    let p = (p01 + r2 * p23) + r4 * ((p45 + r2 * p67) + r4 * p89);
+    let small = r2 * p + (h_lo + r_lo);
     let m = h + small;
     let m_lo = small - (m - h);
 
     let k = (biased.to_bits() as i64).wrapping_sub(F64_ROUND.to_bits() as i64);
     let (s1, s2) = scale_f64(k);
-    (m * s1 * s2, m_lo * s1 * s2)
+    if below {
+        (0.0, 0.0)
+    } else if above {
+        (f64::INFINITY, 0.0)
+    } else {
+        (m * s1 * s2, m_lo * s1 * s2)
+    }
 }
 
-/// `2^k = s1 * s2` for `k` in [-1587, 1443], both normal, as [`scale_f32`].
+/// `2^k = s1 * s2` for `k` in [-1076, 1024], both normal, as [`scale_f32`].
 #[inline(always)]
 fn scale_f64(k: i64) -> (f64, f64) {
     let k1 = k >> 1;
@@ -199,24 +221,30 @@ const F64_FOR_F32_P: [f64; 6] = [
 /// `e^a` for `a <= 0` (or NaN), in f64 arithmetic, to 2^-34 relative: the
 /// exponential of the f32 kernels on targets with an f64 FPU
 /// ([`crate::wide`]), where a result rounded once to f32 is then within
-/// 0.5 + 2^-10 ULP. `a < -150` is clamped to -150: `e^-150 = 7e-66` rounds
-/// to 0 in f32 like every smaller value, and stays a normal f64, so the
-/// scaling by `2^k` is one multiplication.
+/// 0.5 + 2^-10 ULP. `a < -104` gives 0 (the f32 result there), and every
+/// other result is a normal f64, so the scaling by `2^k` is one
+/// multiplication.
 #[inline(always)]
 pub(crate) fn exp_neg_f64_for_f32(a: f64) -> f64 {
-    let a = if a < -150.0 { -150.0 } else { a }; // NaN passes
+    // Below -104 the f32 result is 0 (see F32_MIN_ARG): compute e^0 and
+    // select 0 at the end (no slow underflowing arithmetic; NaN passes).
+    let below = a < F32_MIN_ARG as f64;
+    let a = if below { 0.0 } else { a };
     let biased = a * F64_LOG2E + F64_ROUND;
     let kf = biased - F64_ROUND;
     let r = (a - kf * F64_LN2_HI) - kf * F64_LN2_LO;
-    let mut p = F64_FOR_F32_P[5];
-    let mut i = 5;
-    while i > 0 {
-        i -= 1;
-        p = F64_FOR_F32_P[i] + r * p;
-    }
-    let m = 1.0 + (r + r * r * p);
+    // Estrin's scheme.
+    let r2 = r * r;
+    let c = &F64_FOR_F32_P;
+    let p = (c[0] + r * c[1]) + r2 * ((c[2] + r * c[3]) + r2 * (c[4] + r * c[5]));
+    let m = 1.0 + (r + r2 * p);
     let k = (biased.to_bits() as i64).wrapping_sub(F64_ROUND.to_bits() as i64);
-    m * f64::from_bits((k.wrapping_add(1023) as u64) << 52)
+    let e = m * f64::from_bits((k.wrapping_add(1023) as u64) << 52);
+    if below {
+        0.0
+    } else {
+        e
+    }
 }
 
 #[cfg(test)]

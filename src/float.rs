@@ -37,7 +37,7 @@ mod sealed {
 
         // The kernels, per type: `crate::wide` for f32 on hosts,
         // `crate::narrow` otherwise. Rows are validated by the caller (not
-        // empty, no NaN, finite max `m` first at `imax`, `out` as long as `x`).
+        // empty, no NaN, finite max `m`, `out` as long as `x`).
 
         /// `σ(x)`.
         fn k_sigmoid(x: Self) -> Self;
@@ -52,11 +52,11 @@ mod sealed {
         /// Softmax of `x / t`.
         fn k_softmax_temperature(x: &[Self], m: Self, t: Self, out: &mut [Self]);
         /// `ln Σ e^(x_i)`.
-        fn k_logsumexp(x: &[Self], m: Self, imax: usize) -> Self;
+        fn k_logsumexp(x: &[Self], m: Self) -> Self;
         /// Log-softmax.
-        fn k_log_softmax(x: &[Self], m: Self, imax: usize, out: &mut [Self]);
+        fn k_log_softmax(x: &[Self], m: Self, out: &mut [Self]);
         /// Log-softmax in place.
-        fn k_log_softmax_in_place(x: &mut [Self], m: Self, imax: usize);
+        fn k_log_softmax_in_place(x: &mut [Self], m: Self);
     }
 }
 
@@ -212,25 +212,25 @@ macro_rules! kernels {
                 dispatch::softmax_temperature_narrow(x, m, t, out)
             }
         }
-        fn k_logsumexp(x: &[f32], m: f32, imax: usize) -> f32 {
+        fn k_logsumexp(x: &[f32], m: f32) -> f32 {
             if HOST_SIMD {
-                dispatch::logsumexp_f32(x, m, imax)
+                dispatch::logsumexp_f32(x, m)
             } else {
-                dispatch::logsumexp_narrow(x, m, imax)
+                dispatch::logsumexp_narrow(x, m)
             }
         }
-        fn k_log_softmax(x: &[f32], m: f32, imax: usize, out: &mut [f32]) {
+        fn k_log_softmax(x: &[f32], m: f32, out: &mut [f32]) {
             if HOST_SIMD {
-                dispatch::log_softmax_f32(x, m, imax, out)
+                dispatch::log_softmax_f32(x, m, out)
             } else {
-                dispatch::log_softmax_narrow(x, m, imax, out)
+                dispatch::log_softmax_narrow(x, m, out)
             }
         }
-        fn k_log_softmax_in_place(x: &mut [f32], m: f32, imax: usize) {
+        fn k_log_softmax_in_place(x: &mut [f32], m: f32) {
             if HOST_SIMD {
-                dispatch::log_softmax_f32_in_place(x, m, imax)
+                dispatch::log_softmax_f32_in_place(x, m)
             } else {
-                dispatch::log_softmax_narrow_in_place(x, m, imax)
+                dispatch::log_softmax_narrow_in_place(x, m)
             }
         }
     };
@@ -254,14 +254,14 @@ macro_rules! kernels {
         fn k_softmax_temperature(x: &[f64], m: f64, t: f64, out: &mut [f64]) {
             dispatch::softmax_temperature_narrow(x, m, t, out)
         }
-        fn k_logsumexp(x: &[f64], m: f64, imax: usize) -> f64 {
-            dispatch::logsumexp_narrow(x, m, imax)
+        fn k_logsumexp(x: &[f64], m: f64) -> f64 {
+            dispatch::logsumexp_narrow(x, m)
         }
-        fn k_log_softmax(x: &[f64], m: f64, imax: usize, out: &mut [f64]) {
-            dispatch::log_softmax_narrow(x, m, imax, out)
+        fn k_log_softmax(x: &[f64], m: f64, out: &mut [f64]) {
+            dispatch::log_softmax_narrow(x, m, out)
         }
-        fn k_log_softmax_in_place(x: &mut [f64], m: f64, imax: usize) {
-            dispatch::log_softmax_narrow_in_place(x, m, imax)
+        fn k_log_softmax_in_place(x: &mut [f64], m: f64) {
+            dispatch::log_softmax_narrow_in_place(x, m)
         }
     };
 }

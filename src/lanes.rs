@@ -50,13 +50,29 @@ pub(crate) fn blocks_into<T: Copy>(
     }
     let tail = xc.remainder();
     if !tail.is_empty() {
-        let mut src = [pad; LANES];
+        let src = padded(tail, pad);
         let mut dst = [pad; LANES];
-        for (s, &v) in src.iter_mut().zip(tail) {
-            *s = v;
-        }
         f(&src, &mut dst);
-        for (o, &v) in oc.into_remainder().iter_mut().zip(&dst) {
+        store_prefix(oc.into_remainder(), &dst);
+    }
+}
+
+/// `tail` (shorter than a block) padded with `pad` to a block, element by
+/// element: a copy loop would become a call to `memcpy`, which costs more
+/// than the whole tail for short rows.
+#[inline(always)]
+fn padded<T: Copy>(tail: &[T], pad: T) -> [T; LANES] {
+    core::array::from_fn(|j| match tail.get(j) {
+        Some(&v) => v,
+        None => pad,
+    })
+}
+
+/// `out[j] = block[j]` for `j < out.len()` (at most a block), without `memcpy`.
+#[inline(always)]
+fn store_prefix<T: Copy>(out: &mut [T], block: &[T; LANES]) {
+    for (j, &v) in block.iter().enumerate() {
+        if let Some(o) = out.get_mut(j) {
             *o = v;
         }
     }
@@ -74,15 +90,10 @@ pub(crate) fn blocks_in_place<T: Copy>(x: &mut [T], pad: T, mut f: impl FnMut(&[
     }
     let tail = xc.into_remainder();
     if !tail.is_empty() {
-        let mut src = [pad; LANES];
-        for (s, &v) in src.iter_mut().zip(tail.iter()) {
-            *s = v;
-        }
+        let src = padded(tail, pad);
         let mut dst = src;
         f(&src, &mut dst);
-        for (o, &v) in tail.iter_mut().zip(&dst) {
-            *o = v;
-        }
+        store_prefix(tail, &dst);
     }
 }
 
@@ -97,11 +108,7 @@ pub(crate) fn blocks<T: Copy>(x: &[T], pad: T, mut f: impl FnMut(&[T; LANES])) {
     }
     let tail = xc.remainder();
     if !tail.is_empty() {
-        let mut src = [pad; LANES];
-        for (s, &v) in src.iter_mut().zip(tail) {
-            *s = v;
-        }
-        f(&src);
+        f(&padded(tail, pad));
     }
 }
 

@@ -23,7 +23,6 @@
 use crate::compensated::{two_sum, KahanSum};
 use crate::error::Error;
 use crate::float::Float;
-use crate::scan::scan_max;
 
 /// `e^(x - m)`, with `x - m` carried exactly into the exp kernel.
 /// `x = -inf` (or a difference that overflows to `-inf`) gives 0.
@@ -72,12 +71,11 @@ pub(crate) fn sum_shifted_exp_except<T: Float>(x: &[T], m: T, skip: usize) -> T 
 /// # Ok::<(), logitkit::Error>(())
 /// ```
 pub fn logsumexp<T: Float>(x: &[T]) -> Result<T, Error> {
-    let max = scan_max(x)?;
-    let m = max.value;
+    let m = crate::dispatch::max_value(x)?;
     if m.is_infinite() {
         return Ok(m);
     }
-    Ok(T::k_logsumexp(x, m, max.index))
+    Ok(T::k_logsumexp(x, m))
 }
 
 /// Rescale the running sum when the running max moves this far above its

@@ -10,14 +10,14 @@
 //!   (the 63-ULP error of numpy, scipy, ONNX Runtime and rten);
 //! * sums are compensated per lane ([`KahanSum`]), so 4096 terms cost about
 //!   1 ULP rather than tens;
-//! * the log-domain kernels sum every term but the max's own (found by
-//!   index), so `ln_1p` sees `S'` itself and the dominant class of
+//! * the log-domain kernels sum every term but the max's own (terms equal
+//!   to 1 are counted), so `ln_1p` sees `S'` itself and the dominant class of
 //!   `log_softmax([30, 0])` gets `-ln_1p(e^-30) ≈ -9.4e-14`, not 0;
 //! * the sigmoid divides a double-word numerator by a double-word
 //!   denominator (`Halves`).
 //!
 //! Every function takes a row already validated by the caller: not empty,
-//! no NaN, a finite maximum `m` first found at `imax`, `out` as long as `x`.
+//! no NaN, a finite maximum `m`, `out` as long as `x`.
 
 use crate::compensated::{diff_hi_lo, KahanSum};
 use crate::float::Float;
@@ -107,14 +107,20 @@ pub(crate) fn sigmoid_in_place<T: Float>(x: &mut [T]) {
 
 // ---- exponential sums -------------------------------------------------------
 
-/// The lanes' compensated sums, combined in lane order.
+/// The lanes' compensated sums, combined pairwise (a tree of depth
+/// log2(LANES), not a chain of LANES dependent Kahan steps).
 #[inline(always)]
 fn total<T: Float>(acc: &[KahanSum<T>; LANES]) -> T {
-    let mut s = KahanSum::new();
-    for a in acc {
-        s.add_sum(a);
+    let mut a = *acc;
+    let mut w = LANES;
+    while w > 1 {
+        w /= 2;
+        for j in 0..w {
+            let other = a[j + w];
+            a[j].add_sum(&other);
+        }
     }
-    s.value()
+    a[0].value()
 }
 
 /// `out_i = e^(x_i - m)`, returning their compensated sum.
@@ -189,11 +195,13 @@ pub(crate) fn softmax_temperature<T: Float>(x: &[T], m: T, t: T, out: &mut [T]) 
     normalize(out, total(&acc));
 }
 
-/// `S' = Σ_{i ≠ imax} e^(x_i - m)`, compensated.
+/// `S' = Σ e^(x_i - m)` over all terms but one of those equal to 1: the
+/// terms with `x_i = m` are counted, not summed, so that `ln_1p` sees `S'`
+/// itself (`S' = Σ_{x_i < m} e^(x_i - m) + (ties - 1)`, compensated).
 #[inline(always)]
-fn sum_except<T: Float>(x: &[T], m: T, imax: usize) -> T {
+fn sum_except_max<T: Float>(x: &[T], m: T) -> T {
     let mut acc = [KahanSum::new(); LANES];
-    let mut base = 0usize;
+    let mut ties = [0usize; LANES];
     blocks(
         x,
         T::neg_infinity(),
@@ -201,18 +209,22 @@ fn sum_except<T: Float>(x: &[T], m: T, imax: usize) -> T {
         |s: &[T; LANES]| {
             for j in 0..LANES {
                 let e = shifted_exp(s[j], m);
-                acc[j].add(if base + j == imax { T::zero() } else { e });
+                let tie = s[j] == m;
+                acc[j].add(if tie { T::zero() } else { e });
+                ties[j] += tie as usize;
             }
-            base = base.wrapping_add(LANES);
         },
     );
-    total(&acc)
+    let mut s = KahanSum::new();
+    s.add(total(&acc));
+    s.add(T::from_usize(ties.iter().sum::<usize>().saturating_sub(1)));
+    s.value()
 }
 
 /// `m + ln_1p(S')`.
 #[inline(always)]
-pub(crate) fn logsumexp<T: Float>(x: &[T], m: T, imax: usize) -> T {
-    m + Float::ln_1p(sum_except(x, m, imax))
+pub(crate) fn logsumexp<T: Float>(x: &[T], m: T) -> T {
+    m + Float::ln_1p(sum_except_max(x, m))
 }
 
 /// `(x - m) - L` with `x - m` exact, `-inf` where it overflows.
@@ -224,10 +236,10 @@ fn log_softmax_block<T: Float>(src: &[T; LANES], dst: &mut [T; LANES], m: T, l: 
     }
 }
 
-/// Log-softmax of a validated row with finite max `m` at `imax`.
+/// Log-softmax of a validated row with finite max `m`.
 #[inline(always)]
-pub(crate) fn log_softmax<T: Float>(x: &[T], m: T, imax: usize, out: &mut [T]) {
-    let l = Float::ln_1p(sum_except(x, m, imax));
+pub(crate) fn log_softmax<T: Float>(x: &[T], m: T, out: &mut [T]) {
+    let l = Float::ln_1p(sum_except_max(x, m));
     blocks_into(
         x,
         out,
@@ -239,8 +251,8 @@ pub(crate) fn log_softmax<T: Float>(x: &[T], m: T, imax: usize, out: &mut [T]) {
 
 /// [`log_softmax`] in place.
 #[inline(always)]
-pub(crate) fn log_softmax_in_place<T: Float>(x: &mut [T], m: T, imax: usize) {
-    let l = Float::ln_1p(sum_except(x, m, imax));
+pub(crate) fn log_softmax_in_place<T: Float>(x: &mut [T], m: T) {
+    let l = Float::ln_1p(sum_except_max(x, m));
     blocks_in_place(
         x,
         T::zero(),

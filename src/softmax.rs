@@ -35,7 +35,6 @@
 use crate::dispatch;
 use crate::error::{check_len, Error};
 use crate::float::Float;
-use crate::scan::first_index_of;
 
 /// Validates a row: its max, unless it is empty, holds a NaN or is all `-inf`.
 #[inline]
@@ -164,7 +163,7 @@ pub fn log_softmax<T: Float>(x: &[T], out: &mut [T]) -> Result<(), Error> {
     if m == T::infinity() {
         log_share_among_infinities(x, out);
     } else {
-        T::k_log_softmax(x, m, first_index_of(x, m), out);
+        T::k_log_softmax(x, m, out);
     }
     Ok(())
 }
@@ -191,8 +190,7 @@ pub fn log_softmax_in_place<T: Float>(x: &mut [T]) -> Result<(), Error> {
             *v = if *v == T::infinity() { log_share } else { T::neg_infinity() };
         }
     } else {
-        let imax = first_index_of(x, m);
-        T::k_log_softmax_in_place(x, m, imax);
+        T::k_log_softmax_in_place(x, m);
     }
     Ok(())
 }

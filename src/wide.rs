@@ -128,32 +128,35 @@ pub(crate) fn softmax_f32_in_place(x: &mut [f32], m: f32) {
     scale(x, lane_sum(&acc));
 }
 
-/// `L = ln Σ e^(x_i - m) = ln_1p(S')`, `S'` summing every term but the
-/// max's own (at `imax`): `ln(1 + S')` would lose `S'` below 2^-53 (the
-/// dominant class of `log_softmax([30, 0])` needs `L = 9.4e-14` to 7 digits).
+/// `L = ln Σ e^(x_i - m) = ln_1p(S')`: `ln(1 + S')` would lose `S'` below
+/// 2^-53 (the dominant class of `log_softmax([30, 0])` needs
+/// `L = 9.4e-14` to 7 digits), so the terms equal to 1 (`x_i = m`) are
+/// counted instead of summed: `S' = Σ_{x_i < m} e^(x_i - m) + (ties - 1)`.
 #[inline(always)]
-fn log_sum(x: &[f32], m: f64, imax: usize) -> f64 {
+fn log_sum(x: &[f32], m: f64) -> f64 {
     let mut acc = [0.0f64; LANES];
-    let mut base = 0usize;
+    let mut ties = [0.0f64; LANES];
     blocks(
         x,
         f32::NEG_INFINITY,
         #[inline(always)]
         |s| {
             for j in 0..LANES {
-                let e = exp_neg_f64_for_f32(s[j] as f64 - m);
-                acc[j] += if base + j == imax { 0.0 } else { e };
+                let v = s[j] as f64;
+                let e = exp_neg_f64_for_f32(v - m);
+                let tie = v == m;
+                acc[j] += if tie { 0.0 } else { e };
+                ties[j] += if tie { 1.0 } else { 0.0 };
             }
-            base = base.wrapping_add(LANES);
         },
     );
-    libm::log1p(lane_sum(&acc))
+    libm::log1p(lane_sum(&acc) + (lane_sum(&ties) - 1.0))
 }
 
 /// `m + ln_1p(S')`, rounded once.
 #[inline(always)]
-pub(crate) fn logsumexp_f32(x: &[f32], m: f32, imax: usize) -> f32 {
-    (m as f64 + log_sum(x, m as f64, imax)) as f32
+pub(crate) fn logsumexp_f32(x: &[f32], m: f32) -> f32 {
+    (m as f64 + log_sum(x, m as f64)) as f32
 }
 
 /// `(x_i - m) - ln Σ e^(x_j - m)`: `x_i - m` is exact in f64 and the
@@ -166,10 +169,10 @@ fn log_softmax_block(src: &[f32; LANES], dst: &mut [f32; LANES], m: f64, l: f64)
     }
 }
 
-/// Log-softmax of a validated row with finite max `m` first at `imax`.
+/// Log-softmax of a validated row with finite max `m`.
 #[inline(always)]
-pub(crate) fn log_softmax_f32(x: &[f32], m: f32, imax: usize, out: &mut [f32]) {
-    let (m, l) = (m as f64, log_sum(x, m as f64, imax));
+pub(crate) fn log_softmax_f32(x: &[f32], m: f32, out: &mut [f32]) {
+    let (m, l) = (m as f64, log_sum(x, m as f64));
     blocks_into(
         x,
         out,
@@ -181,8 +184,8 @@ pub(crate) fn log_softmax_f32(x: &[f32], m: f32, imax: usize, out: &mut [f32]) {
 
 /// [`log_softmax_f32`] in place.
 #[inline(always)]
-pub(crate) fn log_softmax_f32_in_place(x: &mut [f32], m: f32, imax: usize) {
-    let (m, l) = (m as f64, log_sum(x, m as f64, imax));
+pub(crate) fn log_softmax_f32_in_place(x: &mut [f32], m: f32) {
+    let (m, l) = (m as f64, log_sum(x, m as f64));
     blocks_in_place(
         x,
         0.0,
