@@ -34,6 +34,13 @@ fn level() -> Level {
     // 0: not detected yet; else Level as u8 + 1. A race only repeats the
     // detection, which always gives the same answer.
     static LEVEL: AtomicU8 = AtomicU8::new(0);
+    #[cfg(test)]
+    match tests::FORCE.load(Ordering::Relaxed) {
+        1 => return Level::Sse2,
+        2 => return Level::Avx2,
+        3 => return Level::Avx512,
+        _ => {}
+    }
     match LEVEL.load(Ordering::Relaxed) {
         1 => Level::Sse2,
         2 => Level::Avx2,
@@ -117,4 +124,84 @@ dispatched! {
     fn logsumexp_narrow<T: Float>(x: &[T], m: T) -> T = narrow::logsumexp;
     fn log_softmax_narrow<T: Float>(x: &[T], m: T, out: &mut [T]) = narrow::log_softmax;
     fn log_softmax_narrow_in_place<T: Float>(x: &mut [T], m: T) = narrow::log_softmax_in_place;
+}
+
+#[cfg(all(test, feature = "std", target_arch = "x86_64"))]
+mod tests {
+    extern crate std;
+    use super::*;
+    use core::sync::atomic::{AtomicU8, Ordering};
+    use std::vec::Vec;
+
+    /// Level forced by the test below (0: detect).
+    pub(super) static FORCE: AtomicU8 = AtomicU8::new(0);
+
+    fn inputs() -> Vec<Vec<f64>> {
+        let mut s = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut v: Vec<Vec<f64>> = (0..40)
+            .chain([100, 1000, 4099])
+            .map(|n| (0..n).map(|_| 20.0 * next() - 10.0).collect())
+            .collect();
+        v.push(std::vec![1e30, -1e30, 3.0, f64::NEG_INFINITY, 1e-40, -1e-310, 0.0, -0.0, 88.0, -120.0]);
+        v.push((0..37).map(|i| -700.0 - i as f64 * 3.0).collect());
+        v
+    }
+
+    /// Everything a kernel returns, as bits.
+    fn run_all() -> Vec<u64> {
+        let mut bits = Vec::new();
+        for x in inputs() {
+            let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+            let n = x.len();
+            let (mut o32, mut o64) = (std::vec![0.0f32; n], std::vec![0.0f64; n]);
+            sigmoid_f32(&x32, &mut o32);
+            bits.extend(o32.iter().map(|v| v.to_bits() as u64));
+            sigmoid_narrow(&x, &mut o64);
+            bits.extend(o64.iter().map(|v| v.to_bits()));
+            if let (Ok(m32), Ok(m64)) = (max_value(&x32), max_value(&x)) {
+                if m32.is_finite() && m64.is_finite() {
+                    softmax_f32(&x32, m32, &mut o32);
+                    bits.extend(o32.iter().map(|v| v.to_bits() as u64));
+                    log_softmax_f32(&x32, m32, &mut o32);
+                    bits.extend(o32.iter().map(|v| v.to_bits() as u64));
+                    softmax_temperature_f32(&x32, m32, 0.7, &mut o32);
+                    bits.extend(o32.iter().map(|v| v.to_bits() as u64));
+                    bits.push(logsumexp_f32(&x32, m32).to_bits() as u64);
+                    softmax_narrow(&x, m64, &mut o64);
+                    bits.extend(o64.iter().map(|v| v.to_bits()));
+                    log_softmax_narrow(&x, m64, &mut o64);
+                    bits.extend(o64.iter().map(|v| v.to_bits()));
+                    softmax_temperature_narrow(&x, m64, 0.7, &mut o64);
+                    bits.extend(o64.iter().map(|v| v.to_bits()));
+                    bits.push(logsumexp_narrow(&x, m64).to_bits());
+                }
+            }
+        }
+        bits
+    }
+
+    #[test]
+    fn every_level_gives_the_same_bits() {
+        let avx2 = std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma");
+        let avx512 = avx2
+            && std::is_x86_feature_detected!("avx512f")
+            && std::is_x86_feature_detected!("avx512vl")
+            && std::is_x86_feature_detected!("avx512dq")
+            && std::is_x86_feature_detected!("avx512bw");
+        FORCE.store(1, Ordering::Relaxed);
+        let sse2 = run_all();
+        for (level, ok) in [(2u8, avx2), (3, avx512)] {
+            if ok {
+                FORCE.store(level, Ordering::Relaxed);
+                assert!(run_all() == sse2, "level {level} differs from SSE2");
+            }
+        }
+        FORCE.store(0, Ordering::Relaxed);
+    }
 }
