@@ -107,8 +107,6 @@ use crate::{narrow, scan, wide};
 dispatched! {
     fn max_value<T: Float>(x: &[T]) -> Result<T, crate::Error> = scan::max_value;
 
-    fn sigmoid_f32(x: &[f32], out: &mut [f32]) = wide::sigmoid_f32_slice;
-    fn sigmoid_f32_in_place(x: &mut [f32]) = wide::sigmoid_f32_in_place;
     fn softmax_f32(x: &[f32], m: f32, out: &mut [f32]) = wide::softmax_f32;
     fn softmax_f32_in_place(x: &mut [f32], m: f32) = wide::softmax_f32_in_place;
     fn softmax_temperature_f32(x: &[f32], m: f32, t: f32, out: &mut [f32]) = wide::softmax_temperature_f32;
@@ -160,7 +158,7 @@ mod tests {
             let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
             let n = x.len();
             let (mut o32, mut o64) = (std::vec![0.0f32; n], std::vec![0.0f64; n]);
-            sigmoid_f32(&x32, &mut o32);
+            sigmoid_narrow(&x32, &mut o32);
             bits.extend(o32.iter().map(|v| v.to_bits() as u64));
             sigmoid_narrow(&x, &mut o64);
             bits.extend(o64.iter().map(|v| v.to_bits()));

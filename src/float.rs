@@ -17,7 +17,7 @@ use num_traits::float::FloatCore;
 
 use crate::exp::{exp2w_f32, exp2w_f64, exp_f32, exp_f64};
 use crate::lanes::HOST_SIMD;
-use crate::{dispatch, narrow, wide};
+use crate::{dispatch, narrow};
 
 mod sealed {
     /// Per-type primitives of the kernels. Not nameable outside the crate.
@@ -169,27 +169,18 @@ macro_rules! impl_float {
 /// (`crate::narrow`).
 macro_rules! kernels {
     (f32) => {
+        // The sigmoid is f32 arithmetic on every target: on hosts it is 1.5x
+        // faster than the f64 evaluation (16 lanes per AVX-512 operation
+        // instead of 8) and within its bound (1.16 ULP measured over all f32).
         #[inline(always)]
         fn k_sigmoid(x: f32) -> f32 {
-            if HOST_SIMD {
-                wide::sigmoid_f32(x)
-            } else {
-                narrow::sigmoid(x)
-            }
+            narrow::sigmoid(x)
         }
         fn k_sigmoid_slice(x: &[f32], out: &mut [f32]) {
-            if HOST_SIMD {
-                dispatch::sigmoid_f32(x, out)
-            } else {
-                dispatch::sigmoid_narrow(x, out)
-            }
+            dispatch::sigmoid_narrow(x, out)
         }
         fn k_sigmoid_in_place(x: &mut [f32]) {
-            if HOST_SIMD {
-                dispatch::sigmoid_f32_in_place(x)
-            } else {
-                dispatch::sigmoid_narrow_in_place(x)
-            }
+            dispatch::sigmoid_narrow_in_place(x)
         }
         fn k_softmax(x: &[f32], m: f32, out: &mut [f32]) {
             if HOST_SIMD {

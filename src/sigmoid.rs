@@ -9,10 +9,8 @@
 //!   is `e` itself: `sigmoid(-100f32)` is the subnormal 3.7e-44, not 0, and
 //!   there is no clamping of the input. `1 - sigmoid(x)` is never formed:
 //!   `P(class 0) = sigmoid(-x)` is computed on its own and is accurate where
-//!   `1 - p` would cancel. For f32 on hosts the whole computation runs in
-//!   f64 and rounds once (`crate::wide`); in f64, and for f32 on
-//!   microcontrollers, `e` and `1 + e` are carried as double words so that
-//!   only the quotient rounds (`crate::narrow`).
+//!   `1 - p` would cancel. `e` and `1 + e` are carried as double words so
+//!   that only the quotient rounds (`crate::narrow`).
 //! * `softplus(x) = ln(1 + e^x) = max(x, 0) + ln_1p(e)`: `ln_1p(e)` lies in
 //!   `(0, ln 2]`, so the sum cannot overflow and the negative tail is
 //!   `ln_1p(e) = e`, with no cancellation.

@@ -8,64 +8,22 @@
 //! 2^-33, and the exponential needs only a degree-7 polynomial
 //! ([`exp_neg_f64_for_f32`]) with no error-free transformations. The
 //! results are within about half an ULP of the correctly rounded value
-//! before the final rounding(s) to f32: sigmoid and the log-domain kernels
-//! round once (≤ 0.5 ULP + 2^-10); softmax rounds `e^(x_i - m)` to f32 and
-//! scales it by `1/Σ` in f32 (≤ 1.5 ULP). The same data in f32 arithmetic
-//! (the microcontroller path, `crate::softmax` and friends) needs TwoSum,
-//! Kahan sums and a double-word exponential, about twice the operations.
+//! before the final rounding(s) to f32: the log-domain kernels round once
+//! (≤ 0.5 ULP + 2^-10); softmax rounds `e^(x_i - m)` to f32 and scales it by
+//! `1/Σ` in f32 (≤ 1.5 ULP). The same data in f32 arithmetic (the
+//! microcontroller path, [`crate::narrow`]) needs TwoSum, Kahan sums and a
+//! double-word exponential, and, for logsumexp, cannot avoid the
+//! cancellation of `m + ln Σ` when every logit is negative.
+//!
+//! The sigmoid is not here: with 8 f64 lanes per AVX-512 operation instead
+//! of 16 f32 lanes, the f64 evaluation was 1.5x slower than the f32 one,
+//! which is within its bound anyway.
 //!
 //! Every function here takes a row already validated by the caller: not
 //! empty, no NaN, and a finite maximum `m`.
 
 use crate::exp::exp_neg_f64_for_f32;
 use crate::lanes::{blocks, blocks_in_place, blocks_into, LANES};
-
-/// `σ(x)` for f32, in f64: `1/(1 + e)` or `e/(1 + e)` with `e = e^-|x|`.
-///
-/// `1/(1 + e)` is an f32 division (24 bits, 16 lanes per AVX-512 op)
-/// refined by one Newton step in f64 (48 bits): an f64 division costs
-/// several times more and its 53 bits are not needed.
-#[inline(always)]
-pub(crate) fn sigmoid_f32(x: f32) -> f32 {
-    let xd = x as f64;
-    let e = exp_neg_f64_for_f32(-xd.abs());
-    let d = 1.0 + e; // in [1, 2]
-    let r0 = (1.0 / d as f32) as f64;
-    let r = r0 * (2.0 - d * r0);
-    let n = if x >= 0.0 { 1.0 } else { e }; // NaN: e is NaN
-    (n * r) as f32
-}
-
-/// `out_i = σ(x_i)`.
-#[inline(always)]
-pub(crate) fn sigmoid_f32_slice(x: &[f32], out: &mut [f32]) {
-    blocks_into(
-        x,
-        out,
-        0.0,
-        #[inline(always)]
-        |s, d| {
-            for j in 0..LANES {
-                d[j] = sigmoid_f32(s[j]);
-            }
-        },
-    );
-}
-
-/// `x_i = σ(x_i)`.
-#[inline(always)]
-pub(crate) fn sigmoid_f32_in_place(x: &mut [f32]) {
-    blocks_in_place(
-        x,
-        0.0,
-        #[inline(always)]
-        |s, d| {
-            for j in 0..LANES {
-                d[j] = sigmoid_f32(s[j]);
-            }
-        },
-    );
-}
 
 /// Sum of the lanes of an f64 accumulator, pairwise (fixed order).
 #[inline(always)]
