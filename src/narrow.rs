@@ -23,6 +23,7 @@ use crate::compensated::{diff_hi_lo, KahanSum};
 use crate::float::Float;
 use crate::lanes::{blocks, blocks_in_place, blocks_into, LANES};
 use crate::logsumexp::shifted_exp;
+use crate::map::{apply_in_place, apply_into};
 
 // ---- sigmoid --------------------------------------------------------------
 
@@ -77,32 +78,13 @@ pub(crate) fn sigmoid<T: Float>(x: T) -> T {
 /// `out_i = σ(x_i)`.
 #[inline(always)]
 pub(crate) fn sigmoid_slice<T: Float>(x: &[T], out: &mut [T]) {
-    blocks_into(
-        x,
-        out,
-        T::zero(),
-        #[inline(always)]
-        |s, d| {
-            for j in 0..LANES {
-                d[j] = sigmoid(s[j]);
-            }
-        },
-    );
+    apply_into(x, out, T::zero(), sigmoid);
 }
 
 /// `x_i = σ(x_i)`.
 #[inline(always)]
 pub(crate) fn sigmoid_in_place<T: Float>(x: &mut [T]) {
-    blocks_in_place(
-        x,
-        T::zero(),
-        #[inline(always)]
-        |s, d| {
-            for j in 0..LANES {
-                d[j] = sigmoid(s[j]);
-            }
-        },
-    );
+    apply_in_place(x, T::zero(), sigmoid);
 }
 
 // ---- exponential sums -------------------------------------------------------
@@ -229,34 +211,21 @@ pub(crate) fn logsumexp<T: Float>(x: &[T], m: T) -> T {
 
 /// `(x - m) - L` with `x - m` exact, `-inf` where it overflows.
 #[inline(always)]
-fn log_softmax_block<T: Float>(src: &[T; LANES], dst: &mut [T; LANES], m: T, l: T) {
-    for j in 0..LANES {
-        let (hi, lo) = diff_hi_lo(src[j], m);
-        dst[j] = (hi - l) + lo;
-    }
+fn log_softmax_one<T: Float>(x: T, m: T, l: T) -> T {
+    let (hi, lo) = diff_hi_lo(x, m);
+    (hi - l) + lo
 }
 
 /// Log-softmax of a validated row with finite max `m`.
 #[inline(always)]
 pub(crate) fn log_softmax<T: Float>(x: &[T], m: T, out: &mut [T]) {
     let l = Float::ln_1p(sum_except_max(x, m));
-    blocks_into(
-        x,
-        out,
-        T::zero(),
-        #[inline(always)]
-        |s, d| log_softmax_block(s, d, m, l),
-    );
+    apply_into(x, out, T::zero(), |v| log_softmax_one(v, m, l));
 }
 
 /// [`log_softmax`] in place.
 #[inline(always)]
 pub(crate) fn log_softmax_in_place<T: Float>(x: &mut [T], m: T) {
     let l = Float::ln_1p(sum_except_max(x, m));
-    blocks_in_place(
-        x,
-        T::zero(),
-        #[inline(always)]
-        |s, d| log_softmax_block(s, d, m, l),
-    );
+    apply_in_place(x, T::zero(), |v| log_softmax_one(v, m, l));
 }

@@ -24,6 +24,7 @@
 
 use crate::exp::exp_neg_f64_for_f32;
 use crate::lanes::{blocks, blocks_in_place, blocks_into, LANES};
+use crate::map::{apply_in_place, apply_into};
 
 /// Sum of the lanes of an f64 accumulator, pairwise (fixed order).
 #[inline(always)]
@@ -121,35 +122,22 @@ pub(crate) fn logsumexp_f32(x: &[f32], m: f32) -> f32 {
 /// subtraction of `L` rounds once, so the dominant class gets `-L` (not
 /// `m - (m + L) = 0`).
 #[inline(always)]
-fn log_softmax_block(src: &[f32; LANES], dst: &mut [f32; LANES], m: f64, l: f64) {
-    for j in 0..LANES {
-        dst[j] = ((src[j] as f64 - m) - l) as f32;
-    }
+fn log_softmax_one(x: f32, m: f64, l: f64) -> f32 {
+    ((x as f64 - m) - l) as f32
 }
 
 /// Log-softmax of a validated row with finite max `m`.
 #[inline(always)]
 pub(crate) fn log_softmax_f32(x: &[f32], m: f32, out: &mut [f32]) {
     let (m, l) = (m as f64, log_sum(x, m as f64));
-    blocks_into(
-        x,
-        out,
-        0.0,
-        #[inline(always)]
-        |s, d| log_softmax_block(s, d, m, l),
-    );
+    apply_into(x, out, 0.0, |v| log_softmax_one(v, m, l));
 }
 
 /// [`log_softmax_f32`] in place.
 #[inline(always)]
 pub(crate) fn log_softmax_f32_in_place(x: &mut [f32], m: f32) {
     let (m, l) = (m as f64, log_sum(x, m as f64));
-    blocks_in_place(
-        x,
-        0.0,
-        #[inline(always)]
-        |s, d| log_softmax_block(s, d, m, l),
-    );
+    apply_in_place(x, 0.0, |v| log_softmax_one(v, m, l));
 }
 
 /// Softmax of `x / t` (`t` finite and positive): `(x_i - m) / t` in f64 is
