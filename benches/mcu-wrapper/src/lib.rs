@@ -82,3 +82,10 @@ pub unsafe extern "C" fn bench_softmax_s8_prepare(x: *const i8, out: *mut i8, n:
         let _ = sm.softmax(x, out);
     }
 }
+
+/// argmax_f32: (x: *const f32, n: usize) -> usize, `logitkit::argmax`
+/// (NaN-checking scan; an error, impossible on the harness's data, gives `usize::MAX`).
+#[no_mangle]
+pub unsafe extern "C" fn bench_argmax_f32(x: *const f32, n: usize) -> usize {
+    kernels::argmax(slice::from_raw_parts(x, n)).unwrap_or(usize::MAX)
+}
