@@ -83,8 +83,8 @@ mod wide;
 
 pub use calibration::{fit_platt, fit_temperature, CalibrationStats, FitStatus};
 pub use decide::{
-    argmax, argmin, binary_decision, decide_per_class, decide_top1, margin, max_with_index, min_with_index, top1,
-    top_k, top_k_into, Decision, LogitThreshold, LogitThresholds, Margin,
+    argmax, argmin, binary_decision, decide_per_class, decide_top1, margin, max_with_index, min_with_index,
+    top1, top_k, top_k_into, Decision, LogitThreshold, LogitThresholds, Margin,
 };
 pub use error::Error;
 pub use float::Float;

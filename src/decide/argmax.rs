@@ -40,6 +40,20 @@ fn scan<T: Float>(x: &[T], init: T, better: impl Fn(T, T) -> bool) -> Result<(us
     Ok(best)
 }
 
+/// `v > m` or `v` NaN, in one compare (the unordered result counts as "above").
+#[inline(always)]
+#[allow(clippy::neg_cmp_op_on_partial_ord)] // the negation is the point: NaN must answer true
+fn above_or_nan<T: Float>(v: T, m: T) -> bool {
+    !(v <= m)
+}
+
+/// `v < m` or `v` NaN, in one compare.
+#[inline(always)]
+#[allow(clippy::neg_cmp_op_on_partial_ord)] // as above
+fn below_or_nan<T: Float>(v: T, m: T) -> bool {
+    !(v >= m)
+}
+
 /// The largest element of `x` and the index of its first occurrence:
 /// `(i, x[i])` with `x[i] >= x[j]` for every `j` and `i` the lowest such index.
 ///
@@ -69,7 +83,7 @@ fn scan<T: Float>(x: &[T], init: T, better: impl Fn(T, T) -> bool) -> Result<(us
 /// ```
 #[inline]
 pub fn max_with_index<T: Float>(x: &[T]) -> Result<(usize, T), Error> {
-    scan(x, T::neg_infinity(), |v, m| !(v <= m))
+    scan(x, T::neg_infinity(), above_or_nan)
 }
 
 /// The smallest element of `x` and the index of its first occurrence; the
@@ -89,7 +103,7 @@ pub fn max_with_index<T: Float>(x: &[T]) -> Result<(usize, T), Error> {
 /// ```
 #[inline]
 pub fn min_with_index<T: Float>(x: &[T]) -> Result<(usize, T), Error> {
-    scan(x, T::infinity(), |v, m| !(v >= m))
+    scan(x, T::infinity(), below_or_nan)
 }
 
 /// The index of the largest element (the predicted class for logits or

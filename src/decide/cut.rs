@@ -245,7 +245,8 @@ mod tests {
         for bits in (0..=0x7f80_0000u32).chain(0x8000_0000..=0xff80_0000) {
             let x = f32::from_bits(bits);
             let xd = f64::from(x);
-            let (v, off) = if xd.abs() < 1.0 { (0.5 * libm::tanh(0.5 * xd), 0.5) } else { (sigmoid(xd), 0.0) };
+            let (v, off) =
+                if xd.abs() < 1.0 { (0.5 * libm::tanh(0.5 * xd), 0.5) } else { (sigmoid(xd), 0.0) };
             let s = v + off;
             if s < 2f64.powi(-152) {
                 // below every midpoint with room: rounds to 0; the f32 sigmoid must be 0 or the least subnormal

@@ -27,7 +27,7 @@ fn check_cut<T: Float>(c: T) -> Result<T, Error> {
     }
 }
 
-/// `x ≥ c` for a non-NaN `c`; `Err(Nan { index })` for a NaN `x`.
+/// `x ≥ c` for a non-NaN `c`; `Err(Nan { index })` for a NaN `x` (scalar form).
 #[inline(always)]
 fn passes<T: Float>(x: T, c: T, index: usize) -> Result<bool, Error> {
     if x >= c {
@@ -40,16 +40,50 @@ fn passes<T: Float>(x: T, c: T, index: usize) -> Result<bool, Error> {
 }
 
 /// Number of `i` with `x_i ≥ cut(i)`; `Err(Nan { index })` at the first NaN.
+///
+/// The loop counts `x_i ≥ c_i` and `x_i < c_i` (two conditional adds after
+/// one compare, no branch); a NaN is neither, so the counts fall short of
+/// `n` and a second, rare loop finds the first NaN.
 #[inline(always)]
 fn count_with<T: Float>(x: &[T], cut: impl Fn(usize) -> T) -> Result<usize, Error> {
-    let mut n = 0usize;
+    let (mut ge, mut lt) = (0usize, 0usize);
     for (i, &v) in x.iter().enumerate() {
-        n = n.wrapping_add(usize::from(passes(v, cut(i), i)?));
+        let c = cut(i);
+        ge = ge.wrapping_add(usize::from(v >= c));
+        lt = lt.wrapping_add(usize::from(v < c));
     }
-    Ok(n)
+    if ge.wrapping_add(lt) != x.len() {
+        if let Some(index) = x.iter().position(|v| v.is_nan()) {
+            return Err(Error::Nan { index });
+        }
+    }
+    Ok(ge)
 }
 
-/// Validates (count pass, NaN check), then writes `out[i] = x_i ≥ cut(i)`.
+/// Index of the first NaN in `x`, if any. The common case (none) runs four
+/// elements per iteration, one compare and branch each (the loads and the
+/// loop overhead are shared); the position is only searched when one is seen.
+#[inline(always)]
+fn first_nan<T: Float>(x: &[T]) -> Option<usize> {
+    let chunks = x.chunks_exact(4);
+    let tail = chunks.remainder();
+    let mut seen = false;
+    for c in chunks {
+        if let [a, b, c, d] = *c {
+            if a.is_nan() || b.is_nan() || c.is_nan() || d.is_nan() {
+                seen = true;
+                break;
+            }
+        }
+    }
+    if seen || tail.iter().any(|v| v.is_nan()) {
+        x.iter().position(|v| v.is_nan())
+    } else {
+        None
+    }
+}
+
+/// Validates (NaN scan), then writes `out[i] = x_i ≥ cut(i)` and counts.
 #[inline(always)]
 fn decide_with<T: Float, O: From<bool>>(
     x: &[T],
@@ -57,9 +91,14 @@ fn decide_with<T: Float, O: From<bool>>(
     cut: impl Fn(usize) -> T,
 ) -> Result<usize, Error> {
     check_len(x.len(), out.len())?;
-    let n = count_with(x, &cut)?;
+    if let Some(index) = first_nan(x) {
+        return Err(Error::Nan { index });
+    }
+    let mut n = 0usize;
     for (i, (o, &v)) in out.iter_mut().zip(x).enumerate() {
-        *o = O::from(v >= cut(i));
+        let pass = v >= cut(i);
+        n = n.wrapping_add(usize::from(pass));
+        *o = O::from(pass);
     }
     Ok(n)
 }
@@ -67,6 +106,7 @@ fn decide_with<T: Float, O: From<bool>>(
 macro_rules! mask_with {
     ($name:ident, $t:ty) => {
         /// Bit `i` set iff `x_i ≥ cut(i)`; `x` at most as long as the mask.
+        /// One pass (NaN detected as in [`count_with`]).
         #[inline(always)]
         fn $name<T: Float>(x: &[T], cut: impl Fn(usize) -> T) -> Result<$t, Error> {
             const BITS: usize = <$t>::BITS as usize;
@@ -74,8 +114,17 @@ macro_rules! mask_with {
                 return Err(Error::LengthMismatch { expected: BITS, actual: x.len() });
             }
             let mut mask: $t = 0;
+            let mut lt = 0usize;
             for (i, &v) in x.iter().enumerate() {
-                mask |= <$t>::from(passes(v, cut(i), i)?) << i;
+                let c = cut(i);
+                // i < BITS: the shift never wraps
+                mask |= <$t>::from(v >= c).wrapping_shl(i as u32);
+                lt = lt.wrapping_add(usize::from(v < c));
+            }
+            if (mask.count_ones() as usize).wrapping_add(lt) != x.len() {
+                if let Some(index) = x.iter().position(|v| v.is_nan()) {
+                    return Err(Error::Nan { index });
+                }
             }
             Ok(mask)
         }
@@ -462,7 +511,10 @@ mod tests {
         let t = LogitThreshold::from_probability(0.5f32).unwrap();
         let mut out = [9u8; 3];
         assert_eq!(t.decide_into(&[1.0, f32::NAN, 2.0], &mut out), Err(Error::Nan { index: 1 }));
-        assert_eq!(t.decide_into(&[1.0, 2.0], &mut out), Err(Error::LengthMismatch { expected: 2, actual: 3 }));
+        assert_eq!(
+            t.decide_into(&[1.0, 2.0], &mut out),
+            Err(Error::LengthMismatch { expected: 2, actual: 3 })
+        );
         assert_eq!(out, [9; 3]);
         assert_eq!(t.count(&[f32::NAN, f32::NAN]), Err(Error::Nan { index: 0 }));
         assert_eq!(t.mask_u32(&[0.0; 33]), Err(Error::LengthMismatch { expected: 32, actual: 33 }));
@@ -477,7 +529,10 @@ mod tests {
         let th = LogitThresholds::from_probabilities(&[0.5f64, 0.5]).unwrap();
         let mut out = [true; 2];
         assert_eq!(th.decide_into(&[1.0], &mut out), Err(Error::LengthMismatch { expected: 2, actual: 1 }));
-        assert_eq!(th.decide_into(&[1.0, 1.0], &mut out[..1]), Err(Error::LengthMismatch { expected: 2, actual: 1 }));
+        assert_eq!(
+            th.decide_into(&[1.0, 1.0], &mut out[..1]),
+            Err(Error::LengthMismatch { expected: 2, actual: 1 })
+        );
         assert_eq!(th.decide_into(&[-1.0, f64::NAN], &mut out), Err(Error::Nan { index: 1 }));
         assert_eq!(out, [true; 2]);
         let big = LogitThresholds::from_logits(&[0.0f32; 40]).unwrap();

@@ -136,6 +136,9 @@ mod tests {
         assert_eq!(top_k::<f32, 3>(&[f32::NAN]), Err(Error::Nan { index: 0 }));
         assert_eq!(top_k::<f64, 2>(&x).unwrap().as_slice(), &[(9, 9.0), (8, 8.0)]);
         let y = [1.0f32, f32::INFINITY, 3.0, f32::INFINITY];
-        assert_eq!(top_k::<f32, 3>(&y).unwrap().as_slice(), &[(1, f32::INFINITY), (3, f32::INFINITY), (2, 3.0)]);
+        assert_eq!(
+            top_k::<f32, 3>(&y).unwrap().as_slice(),
+            &[(1, f32::INFINITY), (3, f32::INFINITY), (2, 3.0)]
+        );
     }
 }
