@@ -12,7 +12,7 @@
 //! * A two-logit softmax `[a, b]` is the same model: `softmax([a, b])[1]
 //!   = e^b / (e^a + e^b) = 1 / (1 + e^-(b - a)) = sigmoid(b - a)`. A
 //!   two-output network is a one-logit network on the difference of its
-//!   logits (tested numerically in `tests/decide_binary.rs`).
+//!   logits (tested numerically in `tests/decide_props.rs`).
 //! * `x` is the log-odds: `x = ln(P(1) / P(0)) = logit(P(1))`; `x = 0` is
 //!   50/50, `x = 2.2` is 90 %, `x = 4.6` is 99 %.
 //!
