@@ -29,10 +29,6 @@ fn logit32() -> impl Strategy<Value = f32> {
     ]
 }
 
-fn logit64() -> impl Strategy<Value = f64> {
-    logit32().prop_map(f64::from)
-}
-
 /// `x` with, sometimes, NaNs at random positions.
 fn with_nans(x: Vec<f32>, nans: Vec<prop::sample::Index>) -> Vec<f32> {
     let mut x = x;

@@ -21,13 +21,13 @@
 //! # Computing the cut
 //! Bisection on the float grid (the floats ordered as integers), between
 //! `-inf` (never passes when `t > 0`) and `+inf` (always passes): 32 steps
-//! in f32, 64 in f64. Each step evaluates the predicate [`reaches`]:
+//! in f32, 64 in f64. Each step evaluates the predicate "does `x` pass":
 //!
 //! * **f32**: `RN(σ(x)) ≥ t` ⇔ `σ(x) > m`, with `m` the midpoint between
 //!   `t` and the float below it (exact in f64; `σ(x)` of a float `x ≠ 0` is
 //!   transcendental, so it never equals `m`). The predicate first tries the
 //!   f32 [`sigmoid`](crate::sigmoid) (decides when its result is more than
-//!   [`F32_FAST_MARGIN`] floats away from `t`), else compares in f64:
+//!   2 floats away from `t`; it is never more than 1 float off), else compares in f64:
 //!   `tanh(x/2)/2 > m - 1/2` for `|x| < 1` (σ - 1/2 to full relative
 //!   accuracy, where σ itself sits next to 1/2), `σ(x) > m` otherwise.
 //!   Verified for **every** f32 `x` (exhaustive test, `#[ignore]`d, see
