@@ -18,7 +18,7 @@
 //!
 //! Whether those probabilities are *calibrated* (of the cases given 0.9,
 //! 90 % are class 1) depends on the training; temperature scaling
-//! ([`softmax_with_temperature`](crate::softmax_with_temperature), or
+//! ([`softmax_with_temperature`](fn@crate::softmax_with_temperature), or
 //! `sigmoid(x / T)`) is the usual fix.
 //!
 //! # Deciding

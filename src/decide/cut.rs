@@ -13,7 +13,7 @@
 //! near the boundary the two sides disagree (for 761 of the 999 f32
 //! thresholds `t = i/1000`, `logit(t)` is at least one float off the cut).
 //! And why not "the
-//! crate's [`sigmoid`](crate::sigmoid)`(x) ≥ t`": that function is within
+//! crate's [`sigmoid`](fn@crate::sigmoid)`(x) ≥ t`": that function is within
 //! 2 ULP of the exact value but not monotone (207 026 of the 2^32 f32
 //! inputs have a smaller sigmoid than their predecessor, e.g.
 //! `σ(-1.9443452) > σ(-1.9443451)` by one ULP), so no cut reproduces it.
@@ -26,7 +26,7 @@
 //! * **f32**: `RN(σ(x)) ≥ t` ⇔ `σ(x) > m`, with `m` the midpoint between
 //!   `t` and the float below it (exact in f64; `σ(x)` of a float `x ≠ 0` is
 //!   transcendental, so it never equals `m`). The predicate first tries the
-//!   f32 [`sigmoid`](crate::sigmoid) (decides when its result is more than
+//!   f32 [`sigmoid`](fn@crate::sigmoid) (decides when its result is more than
 //!   2 floats away from `t`; it is never more than 1 float off), else compares in f64:
 //!   `tanh(x/2)/2 > m - 1/2` for `|x| < 1` (σ - 1/2 to full relative
 //!   accuracy, where σ itself sits next to 1/2), `σ(x) > m` otherwise.

@@ -3,9 +3,9 @@
 //!
 //! | your model | you want | use |
 //! |---|---|---|
-//! | exclusive classes | the predicted class | [`argmax`] (and [`argmin`], [`max_with_index`], [`min_with_index`]) |
-//! | exclusive classes | the `k` best, best first | [`top_k_into`], [`top_k`] |
-//! | exclusive classes | the winner's probability, without a softmax buffer | [`top1`], [`margin`] |
+//! | exclusive classes | the predicted class | [`argmax()`] (and [`argmin`], [`max_with_index`], [`min_with_index`]) |
+//! | exclusive classes | the `k` best, best first | [`top_k_into`], [`top_k()`] |
+//! | exclusive classes | the winner's probability, without a softmax buffer | [`top1()`], [`margin`] |
 //! | exclusive classes | a class only if confident, else abstain | [`decide_top1`] (one threshold), [`decide_per_class`] |
 //! | independent classes (multi-label) | the set of present classes | [`LogitThreshold`], [`LogitThresholds`] |
 //! | one logit (binary) | class 1 or class 0 | [`binary_decision`], see [`binary`] |
@@ -24,9 +24,9 @@
 //!   `t`. A probability threshold must lie in `[0, 1]`; NaN or out of range
 //!   → `Err(InvalidParameter)`. Per-class thresholds must have one entry per
 //!   class → `Err(LengthMismatch { .. })`.
-//! * **Which probability**: softmax decisions ([`top1`], [`margin`],
+//! * **Which probability**: softmax decisions ([`top1()`], [`margin`],
 //!   [`decide_top1`], [`decide_per_class`]) use bit for bit the values
-//!   [`softmax`](crate::softmax) writes. Sigmoid decisions
+//!   [`softmax`](fn@crate::softmax) writes. Sigmoid decisions
 //!   ([`LogitThreshold`], [`LogitThresholds`], [`binary_decision`]) use the
 //!   **correctly rounded** sigmoid: exact in f32 for every logit and
 //!   threshold (proved by an exhaustive test, see [`cut`]); in f64 they can

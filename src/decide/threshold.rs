@@ -5,8 +5,8 @@
 //! * [`decide_per_class`]: a threshold per class; the decision is the most
 //!   probable class among those that reach their own threshold.
 //!
-//! Probabilities are bit for bit those of [`softmax`](crate::softmax)
-//! (see [`top1`](super::top1)), and compare with `≥`: a probability of
+//! Probabilities are bit for bit those of [`softmax`](fn@crate::softmax)
+//! (see [`top1`](mod@super::top1)), and compare with `≥`: a probability of
 //! exactly `t` passes `t`.
 
 use crate::error::{check_len, Error};
@@ -44,7 +44,7 @@ impl Decision {
 /// Predict the argmax `k` of `x` if `softmax(x)[k] ≥ t`, else abstain.
 ///
 /// `k` is the lowest index among equal maxima; `softmax(x)[k]` is computed
-/// from the logits exactly as [`softmax`](crate::softmax) computes it (bit
+/// from the logits exactly as [`softmax`](fn@crate::softmax) computes it (bit
 /// for bit, ≤ 4 ULP, one `exp` per class; `t = 0` needs none). With `n`
 /// classes the winner's probability is at least `1/n`, so `t ≤ 1/n` never
 /// abstains.

@@ -10,7 +10,7 @@
 //!
 //! # The probabilities are softmax's
 //! Every probability returned here is **bit for bit** the value
-//! [`softmax`](crate::softmax) writes for that class (same shifted
+//! [`softmax`](fn@crate::softmax) writes for that class (same shifted
 //! exponentials `e^(x_i - m)`, same compensated sum, same division; ≤ 4 ULP
 //! from the exact value). So `p ≥ t` here and on softmax's output always
 //! agree. One `exp` per class, no output buffer.
@@ -80,7 +80,7 @@ impl<T: Float> RowProbs<T> {
 ///
 /// # Errors
 /// In the order checked: `Empty`; `Nan { index }` (first NaN);
-/// `AllNegInfinite` (no distribution; [`argmax`](super::argmax) still
+/// `AllNegInfinite` (no distribution; [`argmax`](fn@super::argmax) still
 /// accepts such a row).
 ///
 /// ```
@@ -106,7 +106,7 @@ pub fn top1<T: Float>(x: &[T]) -> Result<(usize, T), Error> {
 pub struct Margin<T> {
     /// The winning class (lowest index on ties).
     pub first: usize,
-    /// The runner-up (next in the [`top_k`](super::top_k) order), `None` for
+    /// The runner-up (next in the [`top_k`](fn@super::top_k) order), `None` for
     /// a single class.
     pub second: Option<usize>,
     /// `x_first - x_second = ln(P(first) / P(second))` ≥ 0: the log odds of

@@ -3,7 +3,7 @@
 //! in a `heapless::Vec` of capacity `K`).
 //!
 //! # Algorithm and cost
-//! A validating scan first (the [`argmax`](super::argmax) loop: NaN and
+//! A validating scan first (the [`argmax`](fn@super::argmax) loop: NaN and
 //! empty input are refused before anything is written), then one pass
 //! keeping the best `k` seen so far sorted: an element that does not beat
 //! the current `k`-th costs one compare; one that does is inserted by
