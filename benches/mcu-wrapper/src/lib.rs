@@ -104,3 +104,14 @@ pub unsafe extern "C" fn bench_threshold_f32(x: *const f32, out: *mut u8, n: usi
         Err(_) => usize::MAX,
     }
 }
+
+/// threshold_f32_prepare: `bench_threshold_f32` preceded, on every call, by
+/// `LogitThreshold::from_probability(sigmoid(t))` (the bisection for the cut,
+/// with its f64 steps in soft float), kept alive with `black_box`: the
+/// one-time preparation cost of a probability threshold, for comparison.
+#[no_mangle]
+pub unsafe extern "C" fn bench_threshold_f32_prepare(x: *const f32, out: *mut u8, n: usize, t: f32) -> usize {
+    let prepared = kernels::LogitThreshold::from_probability(kernels::sigmoid(t));
+    core::hint::black_box(prepared);
+    bench_threshold_f32(x, out, n, t)
+}
