@@ -41,7 +41,7 @@ use super::cut::{check_probability, reaches};
 /// `σ(x)` is within 2 ULP of `t`), and the same answers as
 /// `LogitThreshold::from_probability(t)?.decide(x)` without the
 /// preparation: one `sigmoid`, plus an f64 check when `sigmoid(x)` lies
-/// within 2 floats of `t` (f32). `t = 0` is always class 1,
+/// within 3 floats of `t` (f32). `t = 0` is always class 1,
 /// `t = 1` needs `sigmoid(x)` to round to 1 (`x ≥ 17.33` in f32).
 ///
 /// # Errors

@@ -45,9 +45,7 @@ impl Decision {
 ///
 /// `k` is the lowest index among equal maxima; `softmax(x)[k]` is computed
 /// from the logits exactly as [`softmax`](fn@crate::softmax) computes it (bit
-/// for bit, ≤ 4 ULP, one `exp` per class; `t = 0` needs none). With `n`
-/// classes the winner's probability is at least `1/n`, so `t ≤ 1/n` never
-/// abstains.
+/// for bit, ≤ 4 ULP, one `exp` per class; `t = 0` needs none).
 ///
 /// # Errors
 /// In the order checked:
@@ -86,7 +84,7 @@ pub fn decide_top1<T: Float>(x: &[T], t: T) -> Result<Decision, Error> {
 /// `[0.8, 0.8, 0.1]` and probabilities `[0.6, 0.25, 0.15]`, the argmax
 /// (class 0) misses its 0.8 but the rare class 2 reaches its 0.1, so the
 /// decision is class 2. A class with threshold 0 is always a candidate,
-/// a class with threshold 1 only when it holds all the mass.
+/// a class with threshold 1 only when its probability rounds to 1.
 ///
 /// Probabilities are softmax's, bit for bit (≤ 4 ULP); two `exp` per class
 /// (one pass for the sum, one for the comparisons); no buffer.
