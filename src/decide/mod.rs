@@ -25,8 +25,9 @@
 //!   → `Err(InvalidParameter)`. Per-class thresholds must have one entry per
 //!   class → `Err(LengthMismatch { .. })`.
 //! * **Which probability**: softmax decisions ([`top1()`], [`margin`],
-//!   [`decide_top1`], [`decide_per_class`]) use bit for bit the values
-//!   [`softmax`](fn@crate::softmax) writes. Sigmoid decisions
+//!   [`decide_top1`], [`decide_per_class`]) compare the probabilities
+//!   [`top1()`] and [`margin`] return (≤ 2.5 ULP, computed in the type's own
+//!   arithmetic: the same decision on a host as on the device). Sigmoid decisions
 //!   ([`LogitThreshold`], [`LogitThresholds`], [`binary_decision`]) use the
 //!   **correctly rounded** sigmoid: exact in f32 for every logit and
 //!   threshold (proved by an exhaustive test, see [`cut`]); in f64 they can

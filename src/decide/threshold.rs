@@ -5,9 +5,10 @@
 //! * [`decide_per_class`]: a threshold per class; the decision is the most
 //!   probable class among those that reach their own threshold.
 //!
-//! Probabilities are bit for bit those of [`softmax`](fn@crate::softmax)
-//! (see [`top1`](mod@super::top1)), and compare with `≥`: a probability of
-//! exactly `t` passes `t`.
+//! Probabilities are those [`top1`](fn@super::top1) and
+//! [`margin`](fn@super::margin) return (≤ 2.5 ULP, the same bits on every
+//! target, see [`top1`](mod@super::top1)), and compare with `≥`: a
+//! probability of exactly `t` passes `t`.
 
 use crate::error::{check_len, Error};
 use crate::float::Float;
@@ -41,11 +42,11 @@ impl Decision {
     }
 }
 
-/// Predict the argmax `k` of `x` if `softmax(x)[k] ≥ t`, else abstain.
+/// Predict the argmax `k` of `x` if its softmax probability is `≥ t`, else abstain.
 ///
-/// `k` is the lowest index among equal maxima; `softmax(x)[k]` is computed
-/// from the logits exactly as [`softmax`](fn@crate::softmax) computes it (bit
-/// for bit, ≤ 4 ULP, one `exp` per class; `t = 0` needs none).
+/// `k` is the lowest index among equal maxima; its probability is the one
+/// [`top1`](fn@super::top1) returns (≤ 2.5 ULP, one `exp` per class; `t = 0`
+/// needs none): `decide_top1(x, t)` is `Class(k)` iff `top1(x)?.1 ≥ t`.
 ///
 /// # Errors
 /// In the order checked:
@@ -72,12 +73,12 @@ pub fn decide_top1<T: Float>(x: &[T], t: T) -> Result<Decision, Error> {
     if t == T::zero() {
         return Ok(Decision::Class(k));
     }
-    let p = RowProbs::new(x, m)?.p(m);
+    let p = RowProbs::new(x, m, k)?.p(m);
     Ok(if p >= t { Decision::Class(k) } else { Decision::Abstain })
 }
 
-/// Per-class thresholds: the **candidates** are the classes `i` with
-/// `softmax(x)[i] ≥ thresholds[i]`; the decision is the candidate with the
+/// Per-class thresholds: the **candidates** are the classes `i` whose
+/// softmax probability `P(i)` is `≥ thresholds[i]`; the decision is the candidate with the
 /// highest probability (lowest index on ties); no candidate → abstain.
 ///
 /// This differs from "argmax, then its own threshold": with thresholds
@@ -86,8 +87,9 @@ pub fn decide_top1<T: Float>(x: &[T], t: T) -> Result<Decision, Error> {
 /// decision is class 2. A class with threshold 0 is always a candidate,
 /// a class with threshold 1 only when its probability rounds to 1.
 ///
-/// Probabilities are softmax's, bit for bit (≤ 4 ULP); two `exp` per class
-/// (one pass for the sum, one for the comparisons); no buffer.
+/// Probabilities as [`top1`](fn@super::top1) computes them (≤ 2.5 ULP, the
+/// same bits on every target); two `exp` per class (one pass for the sum,
+/// one for the comparisons); no buffer.
 ///
 /// # Errors
 /// In the order checked:
@@ -111,8 +113,8 @@ pub fn decide_per_class<T: Float>(x: &[T], thresholds: &[T]) -> Result<Decision,
     for &t in thresholds {
         check_probability(t)?;
     }
-    let (_, m) = max_with_index(x)?;
-    let probs = RowProbs::new(x, m)?;
+    let (k, m) = max_with_index(x)?;
+    let probs = RowProbs::new(x, m, k)?;
     let mut best: Option<(usize, T)> = None;
     for (i, (&v, &t)) in x.iter().zip(thresholds).enumerate() {
         let p = probs.p(v);
