@@ -12,7 +12,7 @@ ROOT = sys.argv[1] if len(sys.argv) > 1 else os.path.join("target", "criterion")
 
 
 def ns(group, bench, n):
-    p = os.path.join(ROOT, group, *bench.split("/"), str(n), "new", "estimates.json")
+    p = os.path.join(ROOT, group, bench.replace("/", "_"), str(n), "new", "estimates.json")
     with open(p) as f:
         return json.load(f)["median"]["point_estimate"]
 

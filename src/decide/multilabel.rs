@@ -14,6 +14,7 @@
 
 use crate::error::{check_len, Error};
 use crate::float::Float;
+use crate::lanes::HOST_SIMD;
 
 use super::cut::cut_for_probability;
 
@@ -60,23 +61,33 @@ fn count_with<T: Float>(x: &[T], cut: impl Fn(usize) -> T) -> Result<usize, Erro
     Ok(ge)
 }
 
-/// Index of the first NaN in `x`, if any. The common case (none) runs four
-/// elements per iteration, one compare and branch each (the loads and the
-/// loop overhead are shared); the position is only searched when one is seen.
+/// Index of the first NaN in `x`, if any. The common case (none) is one
+/// pass without early exit inside a block: on hosts, blocks of 16 that
+/// vectorize; on microcontrollers, blocks of 4 with one compare and branch
+/// per pair (`a.is_nan() || b.is_nan()` is a single unordered compare of
+/// `a` with `b`). The position is only searched when a NaN was seen.
 #[inline(always)]
 fn first_nan<T: Float>(x: &[T]) -> Option<usize> {
-    let chunks = x.chunks_exact(4);
-    let tail = chunks.remainder();
-    let mut seen = false;
-    for c in chunks {
-        if let [a, b, c, d] = *c {
-            if a.is_nan() || b.is_nan() || c.is_nan() || d.is_nan() {
-                seen = true;
-                break;
+    let seen = if HOST_SIMD {
+        let chunks = x.chunks_exact(16);
+        let tail = chunks.remainder();
+        chunks.into_iter().any(|c| c.iter().fold(false, |a, v| a | v.is_nan()))
+            || tail.iter().any(|v| v.is_nan())
+    } else {
+        let chunks = x.chunks_exact(4);
+        let tail = chunks.remainder();
+        let mut seen = false;
+        for c in chunks {
+            if let [a, b, c, d] = *c {
+                if a.is_nan() || b.is_nan() || c.is_nan() || d.is_nan() {
+                    seen = true;
+                    break;
+                }
             }
         }
-    }
-    if seen || tail.iter().any(|v| v.is_nan()) {
+        seen || tail.iter().any(|v| v.is_nan())
+    };
+    if seen {
         x.iter().position(|v| v.is_nan())
     } else {
         None
@@ -106,7 +117,8 @@ fn decide_with<T: Float, O: From<bool>>(
 macro_rules! mask_with {
     ($name:ident, $t:ty) => {
         /// Bit `i` set iff `x_i ≥ cut(i)`; `x` at most as long as the mask.
-        /// One pass (NaN detected as in [`count_with`]).
+        /// One pass, 32 classes per word (the word loop vectorizes on
+        /// hosts); NaN detected as in [`count_with`].
         #[inline(always)]
         fn $name<T: Float>(x: &[T], cut: impl Fn(usize) -> T) -> Result<$t, Error> {
             const BITS: usize = <$t>::BITS as usize;
@@ -115,11 +127,15 @@ macro_rules! mask_with {
             }
             let mut mask: $t = 0;
             let mut lt = 0usize;
-            for (i, &v) in x.iter().enumerate() {
-                let c = cut(i);
-                // i < BITS: the shift never wraps
-                mask |= <$t>::from(v >= c).wrapping_shl(i as u32);
-                lt = lt.wrapping_add(usize::from(v < c));
+            for (w, chunk) in x.chunks(32).enumerate() {
+                let base = w * 32; // < BITS
+                let mut word = 0u32;
+                for (j, &v) in chunk.iter().enumerate() {
+                    let c = cut(base + j);
+                    word |= u32::from(v >= c) << j; // j < 32
+                    lt = lt.wrapping_add(usize::from(v < c));
+                }
+                mask |= <$t>::from(word).wrapping_shl(base as u32);
             }
             if (mask.count_ones() as usize).wrapping_add(lt) != x.len() {
                 if let Some(index) = x.iter().position(|v| v.is_nan()) {

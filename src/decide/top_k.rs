@@ -49,26 +49,39 @@ pub fn top_k_into<T: Float>(x: &[T], out: &mut [usize]) -> Result<usize, Error> 
     max_with_index(x)?; // validates: nothing is written on error
     let k = out.len().min(x.len());
     let out = out.get_mut(..k).unwrap_or_default();
+    if k == 0 {
+        return Ok(0);
+    }
     let score = |j: usize| x.get(j).copied().unwrap_or_else(T::neg_infinity);
     let mut len = 0;
+    let mut worst = T::neg_infinity(); // score of out[k - 1] once full
     for (i, &v) in x.iter().enumerate() {
         if len == k {
-            // Full: v must beat the current k-th (strictly: earlier wins ties).
-            match out.last() {
-                Some(&last) if v > score(last) => {}
-                _ => continue,
+            // Full: v must beat the k-th (strictly: the earlier index wins
+            // ties; x is NaN-free here, so `<=` is the negation of `>`).
+            if v <= worst {
+                continue;
             }
         } else {
             len += 1;
         }
-        // Insert i after every kept index whose score is >= v.
-        let kept = out.get_mut(..len).unwrap_or_default();
-        let pos = kept.get(..len - 1).unwrap_or_default().partition_point(|&j| score(j) >= v);
-        if let Some(tail) = kept.get_mut(pos..) {
-            tail.rotate_right(1);
-            if let Some(slot) = tail.first_mut() {
-                *slot = i;
+        // Slot len - 1 is free (or holds the dropped k-th): shift the kept
+        // indices with a smaller score down by one, then put i in the gap.
+        let mut pos = len - 1;
+        while let Some(&prev) = pos.checked_sub(1).and_then(|p| out.get(p)) {
+            if score(prev) >= v {
+                break;
             }
+            if let Some(slot) = out.get_mut(pos) {
+                *slot = prev;
+            }
+            pos -= 1;
+        }
+        if let Some(slot) = out.get_mut(pos) {
+            *slot = i;
+        }
+        if len == k {
+            worst = out.last().map_or_else(T::neg_infinity, |&j| score(j));
         }
     }
     Ok(k)
@@ -96,20 +109,24 @@ pub fn top_k_into<T: Float>(x: &[T], out: &mut [usize]) -> Result<usize, Error> 
 pub fn top_k<T: Float, const K: usize>(x: &[T]) -> Result<heapless::Vec<(usize, T), K>, Error> {
     max_with_index(x)?;
     let mut best: heapless::Vec<(usize, T), K> = heapless::Vec::new();
-    if K == 0 {
-        return Ok(best);
-    }
     for (i, &v) in x.iter().enumerate() {
         if best.is_full() {
             match best.last() {
                 Some(&(_, worst)) if v > worst => {}
-                _ => continue,
+                _ => continue, // also K = 0
             }
             best.pop();
         }
-        let pos = best.partition_point(|&(_, w)| w >= v);
-        // Not full here, pos <= len: cannot fail.
-        let _ = best.insert(pos, (i, v));
+        // Not full here: cannot fail. Then move it up past smaller scores.
+        let _ = best.push((i, v));
+        let mut pos = best.len() - 1;
+        while pos > 0 {
+            match best.get(pos - 1) {
+                Some(&(_, w)) if w < v => best.swap(pos - 1, pos),
+                _ => break,
+            }
+            pos -= 1;
+        }
     }
     Ok(best)
 }
