@@ -42,7 +42,11 @@ fn with_nans(x: Vec<f32>, nans: Vec<prop::sample::Index>) -> Vec<f32> {
 }
 
 fn logits32(max: usize) -> impl Strategy<Value = Vec<f32>> {
-    (prop::collection::vec(logit32(), 0..max), prop::collection::vec(any::<prop::sample::Index>(), 0..2))
+    logits32_in(0..max)
+}
+
+fn logits32_in(len: core::ops::Range<usize>) -> impl Strategy<Value = Vec<f32>> {
+    (prop::collection::vec(logit32(), len), prop::collection::vec(any::<prop::sample::Index>(), 0..2))
         .prop_map(|(x, n)| with_nans(x, n))
 }
 
@@ -166,6 +170,24 @@ proptest! {
         prop_assert_eq!(argmin(&x), want);
         prop_assert_eq!(argmin(&xd), want);
         prop_assert_eq!(min_with_index(&xd).map(|(_, v)| v.to_bits()), want.map(|i| xd[i].to_bits()));
+    }
+
+    /// Long rows take the vectorized scan on hosts (from 256 elements).
+    #[test]
+    fn argmax_of_long_rows(x in logits32_in(200..400)) {
+        let xd: Vec<f64> = x.iter().map(|&v| f64::from(v)).collect();
+        let want = ref_argmax(&xd);
+        prop_assert_eq!(argmax(&x), want);
+        prop_assert_eq!(argmax(&xd), want);
+        prop_assert_eq!(max_with_index(&x).map(|(_, v)| v.to_bits()), want.map(|i| x[i].to_bits()));
+        let mut out = [0usize; 3];
+        match want {
+            Ok(_) => {
+                prop_assert_eq!(top_k_into(&x, &mut out), Ok(3));
+                prop_assert_eq!(&out[..], &ref_order(&x)[..3]);
+            }
+            Err(e) => prop_assert_eq!(top_k_into(&x, &mut out), Err(e)),
+        }
     }
 
     #[test]
