@@ -125,8 +125,8 @@ criterion_group! {
     name = benches;
     config = Criterion::default()
         .sample_size(30)
-        .warm_up_time(std::time::Duration::from_millis(300))
-        .measurement_time(std::time::Duration::from_millis(800));
+        .warm_up_time(std::time::Duration::from_millis(500))
+        .measurement_time(std::time::Duration::from_secs(2));
     targets = bench_argmax, bench_top_k, bench_multilabel
 }
 criterion_main!(benches);

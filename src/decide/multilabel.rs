@@ -161,8 +161,7 @@ mask_with!(mask_u128_with, u128);
 ///
 /// * `t = 0`: every logit passes, `-inf` included (cut `-inf`).
 /// * `t = 1`: the logits whose sigmoid **rounds** to 1: `x ≥ 17.32868` in
-///   f32 (`σ(x) > 1 - 2^-25`), `x ≥ 36.7368` in f64 (where the f64 sigmoid
-///   reaches 1). For "only `+inf`", use [`from_logit`](Self::from_logit)`(+inf)`.
+///   f32 (`σ(x) > 1 - 2^-25`), `x ≥ 37.42995` in f64. For "only `+inf`", use [`from_logit`](Self::from_logit)`(+inf)`.
 /// * The cut is not `logit(t)`: both `logit(t)` and `sigmoid(x)` are
 ///   rounded, and the cut is the smallest logit that passes on the float
 ///   grid. `t = 0.8f32`: cut `1.3862944`, `logit(0.8f32) = 1.3862945`; for
