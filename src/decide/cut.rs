@@ -13,16 +13,12 @@
 //! near the boundary the two sides disagree (for 761 of the 999 f32
 //! thresholds `t = i/1000`, `logit(t)` is at least one float off the cut).
 //! And why not "the crate's [`sigmoid`](fn@crate::sigmoid)`(x) ≥ t`": that
-//! function is within 2 ULP of the exact value but is computed differently
-//! on hosts (in f64, rounded once) and on microcontrollers (in f32
-//! arithmetic), so its last bit depends on the target, and the
-//! microcontroller kernel is not monotone (839 087 of the 2^32 f32 inputs
-//! have a smaller sigmoid than their predecessor, e.g. `σ(-1.945908) >
-//! σ(-1.9459078)` by one ULP), so no cut reproduces it there. The correctly
-//! rounded rule is the same on every target. Measured on the 999 thresholds
-//! `t = i/1000`: the host sigmoid agrees with it at the cut for 998, the
-//! microcontroller sigmoid for 415 (it is off by one ULP near the cut for
-//! the others).
+//! function is within 2 ULP of the exact value but not monotone (839 087 of
+//! the 2^32 f32 inputs have a smaller sigmoid than their predecessor, e.g.
+//! `σ(-1.945908) > σ(-1.9459078)` by one ULP), so no cut reproduces it, and
+//! near the cut it is often one ULP off the correctly rounded value (for 584
+//! of the 999 thresholds `t = i/1000` its decision differs there from the
+//! rule above on at least one logit). Far from the cut, both agree.
 //!
 //! # Computing the cut
 //! Bisection on the float grid (the floats ordered as integers), between
@@ -34,7 +30,7 @@
 //!   transcendental, so it never equals `m`). The predicate first tries the
 //!   f32 [`sigmoid`](fn@crate::sigmoid) (decides when its result is more than
 //!   3 floats away from `t`; it is never more than 1 float off the correctly
-//!   rounded value, on hosts and on microcontrollers), else compares in f64:
+//!   rounded value), else compares in f64:
 //!   `tanh(x/2)/2 > m - 1/2` for `|x| < 1` (σ - 1/2 to full relative
 //!   accuracy, where σ itself sits next to 1/2), `σ(x) > m` otherwise.
 //!   Verified for **every** f32 `x` (exhaustive test, `#[ignore]`d, see
@@ -57,8 +53,8 @@ use crate::sigmoid::sigmoid;
 /// The f32 fast path decides when the f32 sigmoid lies more than this many
 /// floats from `t`. It is correct as long as the f32 sigmoid is at most this
 /// many floats from the correctly rounded sigmoid: measured exhaustively
-/// (`tests::exhaustive_f32_predicate`, both the host kernel evaluated in f64
-/// and the microcontroller kernel in f32 arithmetic), the largest distance
+/// (`tests::exhaustive_f32_predicate`, the public `sigmoid` of the target
+/// and the f32-arithmetic kernel of microcontrollers), the largest distance
 /// is 1 (2 with the crate's first sigmoid kernel).
 pub(crate) const F32_FAST_MARGIN: i64 = 3;
 
