@@ -68,30 +68,33 @@ fn count_with<T: Float>(x: &[T], cut: impl Fn(usize) -> T) -> Result<usize, Erro
 /// `a` with `b`). The position is only searched when a NaN was seen.
 #[inline(always)]
 fn first_nan<T: Float>(x: &[T]) -> Option<usize> {
-    let seen = if HOST_SIMD {
-        let chunks = x.chunks_exact(16);
-        let tail = chunks.remainder();
-        chunks.into_iter().any(|c| c.iter().fold(false, |a, v| a | v.is_nan()))
-            || tail.iter().any(|v| v.is_nan())
-    } else {
-        let chunks = x.chunks_exact(4);
-        let tail = chunks.remainder();
-        let mut seen = false;
-        for c in chunks {
-            if let [a, b, c, d] = *c {
-                if a.is_nan() || b.is_nan() || c.is_nan() || d.is_nan() {
-                    seen = true;
-                    break;
-                }
-            }
-        }
-        seen || tail.iter().any(|v| v.is_nan())
-    };
+    let seen = if HOST_SIMD { any_nan_blocks(x) } else { any_nan_pairs(x) };
     if seen {
         x.iter().position(|v| v.is_nan())
     } else {
         None
     }
+}
+
+/// Hosts: blocks of 16 without early exit inside a block (vectorizes).
+#[inline(always)]
+fn any_nan_blocks<T: Float>(x: &[T]) -> bool {
+    let chunks = x.chunks_exact(16);
+    let tail = chunks.remainder();
+    chunks.into_iter().any(|c| c.iter().fold(false, |a, v| a | v.is_nan())) || tail.iter().any(|v| v.is_nan())
+}
+
+/// Microcontrollers: four elements per iteration, one unordered compare and
+/// branch per pair.
+#[inline(always)]
+fn any_nan_pairs<T: Float>(x: &[T]) -> bool {
+    let (quads, tail) = x.as_chunks::<4>();
+    for &[a, b, c, d] in quads {
+        if a.is_nan() || b.is_nan() || c.is_nan() || d.is_nan() {
+            return true;
+        }
+    }
+    tail.iter().any(|v| v.is_nan())
 }
 
 /// Validates (NaN scan), then writes `out[i] = x_i ≥ cut(i)` and counts.
