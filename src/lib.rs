@@ -63,6 +63,7 @@ extern crate std;
 
 pub mod calibration;
 mod compensated;
+pub mod decide;
 mod dispatch;
 pub mod error;
 mod exp;
@@ -81,6 +82,10 @@ pub mod uncertainty;
 mod wide;
 
 pub use calibration::{fit_platt, fit_temperature, CalibrationStats, FitStatus};
+pub use decide::{
+    argmax, argmin, binary_decision, decide_per_class, decide_top1, margin, max_with_index, min_with_index,
+    top1, top_k, top_k_into, Decision, LogitThreshold, LogitThresholds, Margin,
+};
 pub use error::Error;
 pub use float::Float;
 pub use logit::{logit, logit_in_place, logit_slice};

@@ -82,3 +82,36 @@ pub unsafe extern "C" fn bench_softmax_s8_prepare(x: *const i8, out: *mut i8, n:
         let _ = sm.softmax(x, out);
     }
 }
+
+/// argmax_f32: (x: *const f32, n: usize) -> usize, `logitkit::argmax`
+/// (NaN-checking scan; an error, impossible on the harness's data, gives `usize::MAX`).
+#[no_mangle]
+pub unsafe extern "C" fn bench_argmax_f32(x: *const f32, n: usize) -> usize {
+    kernels::argmax(slice::from_raw_parts(x, n)).unwrap_or(usize::MAX)
+}
+
+/// threshold_f32: (x: *const f32, out: *mut u8, n: usize, t: f32) -> usize,
+/// `out[i] = x[i] > t`, returns the count. `LogitThreshold::from_logit`
+/// decides `x ≥ c`, so the strict `x > t` is the cut `c = t.next_up()`;
+/// `decide_into` writes any `From<bool>` type (here `u8`). Two passes: count
+/// and NaN check, then the writes (out untouched on Err). An error,
+/// impossible on the harness's data, gives `usize::MAX`.
+#[no_mangle]
+pub unsafe extern "C" fn bench_threshold_f32(x: *const f32, out: *mut u8, n: usize, t: f32) -> usize {
+    let (x, out) = (slice::from_raw_parts(x, n), slice::from_raw_parts_mut(out, n));
+    match kernels::LogitThreshold::from_logit(t.next_up()) {
+        Ok(cut) => cut.decide_into(x, out).unwrap_or(usize::MAX),
+        Err(_) => usize::MAX,
+    }
+}
+
+/// threshold_f32_prepare: `bench_threshold_f32` preceded, on every call, by
+/// `LogitThreshold::from_probability(sigmoid(t))` (the bisection for the cut,
+/// with its f64 steps in soft float), kept alive with `black_box`: the
+/// one-time preparation cost of a probability threshold, for comparison.
+#[no_mangle]
+pub unsafe extern "C" fn bench_threshold_f32_prepare(x: *const f32, out: *mut u8, n: usize, t: f32) -> usize {
+    let prepared = kernels::LogitThreshold::from_probability(kernels::sigmoid(t));
+    core::hint::black_box(prepared);
+    bench_threshold_f32(x, out, n, t)
+}
