@@ -10,16 +10,22 @@
 //! |---|---|---|
 //! | one logit per class, classes **exclusive** (exactly one is true) | probabilities summing to 1 | [`softmax()`] |
 //! | the same, for a loss or for log-probabilities | `ln p_i` without underflow | [`log_softmax()`], [`logsumexp()`] |
+//! | the same, a decision | the class, or "not sure" | [`argmax`](fn@argmax), [`decide_top1`], [`decide_per_class`] |
 //! | one logit per class, classes **independent** (multi-label: any subset) | a probability per class | [`sigmoid_slice`] |
-//! | **one** logit for a binary classifier | `[P(class 0), P(class 1)]` | [`binary_probabilities`] |
-//! | an over-confident network | calibrated probabilities | [`softmax_with_temperature`] |
-//! | a probability threshold as a logit threshold | `x ≥ logit(t)` ⇔ `sigmoid(x) ≥ t` | [`logit()`] |
+//! | the same, a decision | the classes present | [`LogitThresholds`] (one compare per class, no `exp`) |
+//! | **one** logit for a binary classifier | `[P(class 0), P(class 1)]`, a decision | [`binary_probabilities`], [`binary_decision`] |
+//! | an over-confident network | calibrated probabilities | [`fit_temperature`], [`softmax_with_temperature`] |
+//! | an int8 / int16 model (TensorFlow Lite Micro, CMSIS-NN) | the same, in integers | [`quant`] |
 //!
 //! *Is a sigmoid output a probability?* For a binary classifier trained with
 //! a logistic loss, `sigmoid(x)` is the model's `P(class 1)` and
 //! `sigmoid(-x)` (not `1 - sigmoid(x)`, which loses digits) is
 //! `P(class 0)`. A two-logit softmax `[a, b]` is exactly `sigmoid(b - a)`
 //! for class 1.
+//!
+//! *One threshold or one per class, and what if no class passes?* See
+//! [`decide`]: a global threshold on the winner's probability or one per
+//! class, both with an explicit [`Decision::Abstain`].
 //!
 //! ```
 //! use logitkit::{sigmoid_slice, softmax};
@@ -34,24 +40,30 @@
 //!
 //! ## Guarantees
 //! * **No panic, no allocation** on any input. Bad input (empty slice,
-//!   length mismatch, NaN in a reduction, invalid temperature) returns an
-//!   [`Error`], documented on each function; output buffers are then left
-//!   untouched.
+//!   length mismatch, NaN in a reduction, invalid temperature or threshold)
+//!   returns an [`Error`], documented on each function; output buffers are
+//!   then left untouched.
 //! * **Accuracy measured** against correctly rounded references (mpmath) for
 //!   every input class, including ±1e38, ±inf and subnormals; each function
 //!   states its bound in ULP: `sigmoid`, `log_sigmoid`, `softplus`, `logit`
 //!   ≤ 2 ULP, `logsumexp` ≤ 2 ULP, `softmax` and `log_softmax` ≤ 4 ULP.
-//! * **Same bits everywhere**: the transcendental functions come from this
-//!   crate or the `libm` crate, never from `std`, whatever the dependency
-//!   graph enables (see [`Float`]).
+//! * **Reproducible**: the transcendental functions come from this crate or
+//!   the `libm` crate, never from `std`, whatever the dependency graph
+//!   enables (see [`Float`]); a build returns the same bits whatever CPU
+//!   features it was compiled for or dispatches to. Between targets, f32
+//!   results may differ within the bounds: hosts evaluate the f32
+//!   log-sum-exp and softmax family in f64, microcontrollers in f32.
 //!
 //! ## Modules
 //! [`sigmoid`](mod@sigmoid) (sigmoid, log-sigmoid, softplus),
 //! [`logit`](mod@logit), [`logsumexp`](mod@logsumexp) (slice and streaming),
 //! [`softmax`](mod@softmax) (softmax, log-softmax, temperature, batches),
-//! [`float`] (the float trait), [`error`],
-//! [`quant`] (int8 / int16 softmax, logistic and decisions, bit-exact with
-//! TensorFlow Lite Micro).
+//! [`decide`] (argmax, top-k, thresholds, abstain, multi-label),
+//! [`calibration`] (temperature and Platt scaling, ECE and friends),
+//! [`uncertainty`] (entropy, margins, energy), [`loss`] (cross-entropy and
+//! gradients), [`quant`] (int8 / int16 softmax, logistic and decisions,
+//! bit-exact with TensorFlow Lite Micro), [`float`] (the float trait),
+//! [`error`].
 #![no_std]
 // The only `unsafe` is the run-time CPU dispatch of feature `std` (src/dispatch.rs).
 #![cfg_attr(not(feature = "std"), forbid(unsafe_code))]

@@ -34,7 +34,7 @@ use crate::map::{map_in_place, map_into};
 /// `σ(±0) = 0.5`. Results are never clamped: `σ(-100f32) ≈ 3.7e-44`
 /// (a subnormal), `σ(x)` rounds to 0 only where the exact value is below half
 /// the smallest subnormal (`x < -103.97` in f32, `x < -745.13` in f64), and
-/// to 1 where the exact value is within half an ULP of 1 (`x > 16.64` in f32).
+/// to 1 where the exact value is within half an ULP of 1 (`x > 17.33` in f32).
 ///
 /// ```
 /// use logitkit::sigmoid;

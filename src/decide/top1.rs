@@ -23,20 +23,12 @@
 //! differently on hosts) in the last bits; thresholds compare the values
 //! these functions return.
 
-use crate::compensated::{diff_hi_lo, KahanSum};
 use crate::error::Error;
 use crate::float::Float;
+use crate::logsumexp::{shifted_exp, sum_shifted_exp_except};
 
 use super::argmax::max_with_index;
 use super::top_k::top_k;
-
-/// `e^(x - m)` with `x - m` carried exactly (as `hi + lo`) into the exp
-/// kernel; `-inf` differences give 0.
-#[inline(always)]
-fn shifted_exp<T: Float>(x: T, m: T) -> T {
-    let (hi, lo) = diff_hi_lo(x, m);
-    T::exp_hi_lo(hi, lo)
-}
 
 /// The probabilities of a validated row (see the [module docs](self)).
 #[derive(Clone, Copy, Debug)]
@@ -60,13 +52,7 @@ impl<T: Float> RowProbs<T> {
             let count = x.iter().filter(|&&v| v == T::infinity()).count();
             return Ok(RowProbs { m, denom: T::one() / T::from_usize(count) });
         }
-        let mut rest = KahanSum::new();
-        for (i, &v) in x.iter().enumerate() {
-            if i != k {
-                rest.add(shifted_exp(v, m));
-            }
-        }
-        Ok(RowProbs { m, denom: T::one() + rest.value() })
+        Ok(RowProbs { m, denom: T::one() + sum_shifted_exp_except(x, m, k) })
     }
 
     /// `P(i)` for the element `v = x_i`.
