@@ -6,9 +6,9 @@ Groups are named "<kernel>/<type>/<n>"; inside a group the subject (default "log
 compared with the baseline (default "libm") and a peer (default "rten"):
 ratio = other time / subject time (> 1: the subject is faster).
 
-    cargo bench --bench kernels            # or a filter, e.g. -- softmax
-    python3 benches/ratios.py              # all groups found
-    python3 benches/ratios.py --baseline libm --peer rten --markdown
+    cargo bench --manifest-path benches/speed/Cargo.toml     # or a filter, e.g. -- softmax
+    python3 benches/speed/ratios.py                          # all groups found
+    python3 benches/speed/ratios.py --baseline libm --peer rten --markdown
 """
 import argparse
 import json
@@ -38,7 +38,8 @@ def sort_key(group):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--root", default="target/criterion")
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("--root", default=os.path.join(here, "target", "criterion"))
     ap.add_argument("--baseline", default="libm", help="function the speed-up is measured against")
     ap.add_argument("--subject", default="logitkit", help="function whose speed-up is reported")
     ap.add_argument("--peer", default="rten", help="second column: subject vs this peer")

@@ -2,9 +2,9 @@
 //! fastest Rust peer), measured in the same run.
 //!
 //! ```text
-//! cargo bench --features std --bench kernels            # everything (~3 min)
-//! cargo bench --features std --bench kernels -- softmax/f32
-//! python3 benches/ratios.py --markdown                  # the ratio table
+//! cargo bench --manifest-path benches/speed/Cargo.toml                 # everything (~4 min)
+//! cargo bench --manifest-path benches/speed/Cargo.toml -- softmax/f32  # a filter
+//! python3 benches/speed/ratios.py --markdown                           # the ratio table
 //! ```
 //!
 //! Groups are `<kernel>/<type>/<n>`; functions `libm` (the obvious loop:
