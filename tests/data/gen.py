@@ -369,7 +369,7 @@ def edge_points(fmt, sign):
     return out
 
 
-# Inputs where the kernels of the first version exceeded their bound (sigmoid's
+# Inputs where the first version of the kernels exceeded their bound (sigmoid's
 # e / (1 + e) branch, results just below a power of two, up to 2.40 ULP): f32 from the
 # exhaustive scan of tests/exhaustive.rs (the 16 worst of 2381), f64 from a random search
 # of 10^5 inputs around powers of two (the 16 worst of 104). Kept as regression inputs.
