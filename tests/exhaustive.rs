@@ -5,7 +5,8 @@
 //! `exp`/`ln`/`ln_1p` (a few f64 ULP, i.e. ~1e-8 f32 ULP). Asserts the same
 //! bounds as `tests/accuracy.rs` (2 ULP; 1 ULP for exp).
 //!
-//! Ignored by default (about 2-3 minutes in release mode on 2 cores):
+//! Ignored by default: about 7.5 minutes of CPU in release mode, so about 4
+//! minutes on 2 idle cores (9 minutes measured on a busy shared machine):
 //!
 //! ```text
 //! cargo test --release --test exhaustive -- --ignored --nocapture
