@@ -433,9 +433,10 @@ fn accuracy_against_mpmath_references() {
     measure::<f32>(&mut rows);
     measure::<f64>(&mut rows);
     eprintln!(
-        "\n{}\nULP: of the exact value, in the result's format (subnormal range: the smallest subnormal).\n\
+        "\nkernels: {}\n{}\nULP: of the exact value, in the result's format (subnormal range: the smallest subnormal).\n\
          ULP*: of max(|y|, L), L = y - max(x) (logsumexp's bound under cancellation).\n\
          ε: machine epsilon of the type.\n",
+        common::kernel_path(),
         table(&rows)
     );
     assert_rows(&rows);

@@ -194,7 +194,8 @@ fn exhaustive_f32() {
         })
         .collect();
     eprintln!(
-        "\n{}\nreference: f64 (std exp/ln/ln_1p), ~1e-8 f32 ULP; {} threads, {:.1} s\n",
+        "\nkernels: {}\n{}\nreference: f64 (std exp/ln/ln_1p), ~1e-8 f32 ULP; {} threads, {:.1} s\n",
+        common::kernel_path(),
         table(&rows),
         threads,
         start.elapsed().as_secs_f64()

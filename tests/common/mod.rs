@@ -312,3 +312,17 @@ pub fn assert_rows(rows: &[Stat]) {
 pub fn show<T: Fl>(v: T) -> String {
     format!("{v:?} (0x{})", v.hex())
 }
+
+/// Which kernels this build measures: `--cfg logitkit_narrow` (set through
+/// `RUSTFLAGS`, which reaches the tests too) runs the microcontroller
+/// kernels on a host.
+pub fn kernel_path() -> String {
+    if cfg!(logitkit_narrow) {
+        format!("narrow (--cfg logitkit_narrow: the microcontroller kernels, on {})", std::env::consts::ARCH)
+    } else {
+        format!(
+            "default for {} (on SIMD hosts: f32 in f64 arithmetic, 16-lane blocks)",
+            std::env::consts::ARCH
+        )
+    }
+}
