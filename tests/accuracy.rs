@@ -15,7 +15,9 @@
 //! results (NaN, ±inf, exact zeros, errors) must match exactly.
 //!
 //! `cargo test --release --test accuracy -- --nocapture` prints the table of
-//! measured maxima (the README's accuracy table).
+//! measured maxima (the README's accuracy table); add
+//! `RUSTFLAGS="--cfg logitkit_narrow"` to measure the microcontroller kernels
+//! on a host.
 
 mod common;
 
