@@ -1,7 +1,8 @@
 //! Exhaustive f32 check: every one of the 2^32 inputs of `sigmoid`,
 //! `binary_probabilities`, `log_sigmoid`, `softplus` and `Float::exp`, and
 //! every `p` for `logit` (each `p` in `[0, 1]` measured, every other input
-//! required to give NaN), against references computed in f64 by std's
+//! required to give NaN), the elementwise functions in their scalar, slice
+//! and in-place forms (the slice kernels are separate code), against references computed in f64 by std's
 //! `exp`/`ln`/`ln_1p` (a few f64 ULP, i.e. ~1e-8 f32 ULP). Asserts the same
 //! bounds as `tests/accuracy.rs` (2 ULP; 1 ULP for exp).
 //!
@@ -69,14 +70,19 @@ fn logit_ref(p: f64) -> f64 {
     }
 }
 
-const FUNCTIONS: [(&str, f64); 6] = [
+const FUNCTIONS: [(&str, f64); N] = [
     ("sigmoid", 2.0),
+    ("sigmoid_slice, _in_place", 2.0),
     ("binary_probabilities", 2.0),
     ("log_sigmoid", 2.0),
+    ("log_sigmoid_slice, _in_place", 2.0),
     ("softplus", 2.0),
+    ("softplus_slice, _in_place", 2.0),
     ("Float::exp", 1.0),
     ("logit", 2.0),
+    ("logit_slice, _in_place", 2.0),
 ];
+const N: usize = 10;
 
 /// Inputs over the bound kept per function (the largest errors).
 const KEEP: usize = 8;
@@ -127,34 +133,61 @@ impl Acc {
     }
 }
 
-fn run(range: impl Iterator<Item = u32>) -> [Acc; 6] {
-    let mut acc = [Acc::EMPTY; 6];
-    for bits in range {
-        let x = f32::from_bits(bits);
-        let xd = x as f64;
-        // e = e^-|x|, l = ln(1 + e): softplus(x) = max(x, 0) + l, log_sigmoid(x) = -(max(-x, 0) + l).
-        let e = (-xd.abs()).exp();
-        let big = 1.0 / (1.0 + e); // sigmoid(|x|)
-        let small = e / (1.0 + e); // sigmoid(-|x|)
-        let (s_pos, s_neg) = if xd >= 0.0 {
-            (big, small)
-        } else if xd < 0.0 {
-            (small, big)
-        } else {
-            (xd, xd)
-        };
-        let l = e.ln_1p();
-        let sp = if xd > 0.0 { xd + l } else { l };
-        let ls = if xd < 0.0 { xd - l } else { -l };
+type SliceFn = fn(&[f32], &mut [f32]) -> Result<(), logitkit::Error>;
 
-        acc[0].add(err32(logitkit::sigmoid(x), s_pos), bits, 2.0);
-        let [p0, p1] = logitkit::binary_probabilities(x);
-        acc[1].add(err32(p0, s_neg).max(err32(p1, s_pos)), bits, 2.0);
-        acc[2].add(err32(logitkit::log_sigmoid(x), ls), bits, 2.0);
-        acc[3].add(err32(logitkit::softplus(x), sp), bits, 2.0);
-        acc[4].add(err32(Float::exp(x), xd.exp()), bits, 1.0);
-        let want = if (0.0..=1.0).contains(&xd) { logit_ref(xd) } else { f64::NAN };
-        acc[5].add(err32(logitkit::logit(x), want), bits, 2.0);
+/// `(slice form, in-place form)` of `f` over `x`.
+fn forms(x: &[f32], slice: SliceFn, in_place: fn(&mut [f32])) -> (Vec<f32>, Vec<f32>) {
+    let mut out = vec![0.0; x.len()];
+    slice(x, &mut out).expect("slice form");
+    let mut v = x.to_vec();
+    in_place(&mut v);
+    (out, v)
+}
+
+/// Measures every function over the inputs `chunk << 20 ..= chunk << 20 | 0xfffff`
+/// of each chunk (the slice forms see the chunk as one slice).
+fn run(chunks: impl Iterator<Item = u32>) -> [Acc; N] {
+    use logitkit as lk;
+    let mut acc = [Acc::EMPTY; N];
+    for c in chunks {
+        let xs: Vec<f32> = ((c << 20)..=((c << 20) | 0xf_ffff)).map(f32::from_bits).collect();
+        let sig = forms(&xs, lk::sigmoid_slice, lk::sigmoid_in_place);
+        let lsig = forms(&xs, lk::log_sigmoid_slice, lk::log_sigmoid_in_place);
+        let sp = forms(&xs, lk::softplus_slice, lk::softplus_in_place);
+        let lg = forms(&xs, lk::logit_slice, lk::logit_in_place);
+        let worse =
+            |(a, b): &(Vec<f32>, Vec<f32>), i: usize, want: f64| err32(a[i], want).max(err32(b[i], want));
+        for (i, &x) in xs.iter().enumerate() {
+            let bits = x.to_bits();
+            let xd = x as f64;
+            // e = e^-|x|, l = ln(1 + e): softplus(x) = max(x, 0) + l, log_sigmoid(x) = -(max(-x, 0) + l).
+            let e = (-xd.abs()).exp();
+            let big = 1.0 / (1.0 + e); // sigmoid(|x|)
+            let small = e / (1.0 + e); // sigmoid(-|x|)
+            let (s_pos, s_neg) = if xd >= 0.0 {
+                (big, small)
+            } else if xd < 0.0 {
+                (small, big)
+            } else {
+                (xd, xd)
+            };
+            let l = e.ln_1p();
+            let softplus = if xd > 0.0 { xd + l } else { l };
+            let log_sigmoid = if xd < 0.0 { xd - l } else { -l };
+            let logit = if (0.0..=1.0).contains(&xd) { logit_ref(xd) } else { f64::NAN };
+
+            acc[0].add(err32(lk::sigmoid(x), s_pos), bits, 2.0);
+            acc[1].add(worse(&sig, i, s_pos), bits, 2.0);
+            let [p0, p1] = lk::binary_probabilities(x);
+            acc[2].add(err32(p0, s_neg).max(err32(p1, s_pos)), bits, 2.0);
+            acc[3].add(err32(lk::log_sigmoid(x), log_sigmoid), bits, 2.0);
+            acc[4].add(worse(&lsig, i, log_sigmoid), bits, 2.0);
+            acc[5].add(err32(lk::softplus(x), softplus), bits, 2.0);
+            acc[6].add(worse(&sp, i, softplus), bits, 2.0);
+            acc[7].add(err32(Float::exp(x), xd.exp()), bits, 1.0);
+            acc[8].add(err32(lk::logit(x), logit), bits, 2.0);
+            acc[9].add(worse(&lg, i, logit), bits, 2.0);
+        }
     }
     acc
 }
@@ -167,13 +200,9 @@ fn exhaustive_f32() {
     // Interleaved chunks of 2^20 inputs so that every thread gets a fair mix.
     let chunks: u32 = 1 << 12;
     let handles: Vec<_> = (0..threads)
-        .map(|t| {
-            std::thread::spawn(move || {
-                run((t..chunks).step_by(threads as usize).flat_map(|c| (c << 20)..=((c << 20) | 0xf_ffff)))
-            })
-        })
+        .map(|t| std::thread::spawn(move || run((t..chunks).step_by(threads as usize))))
         .collect();
-    let mut total = [Acc::EMPTY; 6];
+    let mut total = [Acc::EMPTY; N];
     for h in handles {
         for (t, a) in total.iter_mut().zip(h.join().expect("worker panicked")) {
             t.merge(&a);
