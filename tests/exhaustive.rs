@@ -6,8 +6,8 @@
 //! `exp`/`ln`/`ln_1p` (a few f64 ULP, i.e. ~1e-8 f32 ULP). Asserts the same
 //! bounds as `tests/accuracy.rs` (2 ULP; 1 ULP for exp).
 //!
-//! Ignored by default: 380-520 s of CPU in release mode, 4.5-6.5 minutes on
-//! 2 cores (measured; 9 minutes on a busy shared machine). Run it for both
+//! Ignored by default: about 850 s of CPU in release mode, so about 7 minutes
+//! on 2 idle cores (21-23 minutes measured on a busy shared machine). Run it for both
 //! kernel paths of an x86-64/AArch64 host (the second is the
 //! microcontroller code):
 //!
