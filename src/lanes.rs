@@ -149,7 +149,7 @@ mod tests {
                 }
             });
             assert_eq!(sum, (0..n).map(|i| i as f32).sum::<f32>());
-            assert_eq!(pads, (LANES - n % LANES) % LANES);
+            assert_eq!(pads, n.next_multiple_of(LANES) - n);
         }
     }
 }
