@@ -10,6 +10,17 @@ use crate::uncertainty::scaled_shifted_exp;
 
 /// One bin of the reliability diagram: examples whose top-label confidence
 /// falls in `[lower, upper)` (the last bin includes 1).
+///
+/// ```
+/// use logitkit::CalibrationStats;
+///
+/// let mut s = CalibrationStats::<f32, 4>::new();
+/// s.push(&[2.0, 0.0], 0u8)?; // confidence 0.88, correct
+/// let bins = s.reliability();
+/// assert_eq!((bins[3].lower, bins[3].upper, bins[3].count), (0.75, 1.0, 1));
+/// assert_eq!(bins[3].accuracy, 1.0);
+/// # Ok::<(), logitkit::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Bin<T> {
     /// Lower edge `i / BINS`.

@@ -12,6 +12,17 @@ use crate::float::Float;
 const MAX_PASSES: u32 = 400;
 
 /// What [`fit_temperature`] found.
+///
+/// ```
+/// use logitkit::{fit_temperature, FitStatus};
+///
+/// // Five rows [2, 0], the first class right four times: 2/T = ln 4.
+/// let logits = [2.0f64, 0.0, 2.0, 0.0, 2.0, 0.0, 2.0, 0.0, 2.0, 0.0];
+/// let fit = fit_temperature(&logits, 2, &[0u8, 0, 0, 0, 1])?;
+/// assert_eq!(fit.status, FitStatus::Converged);
+/// assert!((fit.temperature - 2.0 / 4f64.ln()).abs() < 1e-9);
+/// # Ok::<(), logitkit::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TemperatureFit<T> {
     /// The fitted temperature: use it as `softmax_with_temperature(z, T)`.
