@@ -79,6 +79,7 @@ pub mod decide;
 mod dispatch;
 pub mod error;
 mod exp;
+mod exp_table;
 pub mod float;
 mod lanes;
 pub mod logit;
@@ -89,7 +90,9 @@ mod narrow;
 pub mod quant;
 mod scan;
 pub mod sigmoid;
+mod sigmoid_table;
 pub mod softmax;
+mod softmax_table;
 pub mod uncertainty;
 mod wide;
 
