@@ -85,48 +85,79 @@ const RHO: [f32; 16] = [
 ];
 
 /// Where a row's results sit: `e^x · 2^(S0 + KMIN - K)` for the row's
-/// integer `K`, and the threshold below which a term is dropped.
+/// integer `K`. `K` enters as the rounding constant `ROUND - 16 K` (exact:
+/// an integer below 2^24): `biased = x·16/ln2 + (ROUND - 16 K)` then holds
+/// `N - 16 K` in its low bits, which the table addition turns into the
+/// exponent `(N >> 4) - K` with no further operation, and the threshold for
+/// dropped terms is the same constant for every `K`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Scale {
-    /// `bits(ROUND) + 16 (K - KMIN)`: `biased` bits below this are dropped.
-    xb: i32,
-    /// `K << 23`, subtracted from the exponent bits.
-    k23: u32,
+    /// `ROUND - 16 K`.
+    round: f32,
 }
+
+/// `biased` bits below this are dropped: `N - 16 K < -16 KMIN`.
+const XB: i32 = (ROUND.to_bits() as i32) - 16 * KMIN;
 
 impl Scale {
     /// `K = 0`: results `e^x · 2^(S0 + KMIN)` for `x ≤ 0.0217`.
-    pub(crate) const K0: Scale = Scale { xb: (ROUND.to_bits() as i32) - 16 * KMIN, k23: 0 };
+    pub(crate) const K0: Scale = Scale { round: ROUND };
 
-    /// The scale of integer `K` (`|K| < 2^8`).
+    /// The scale of integer `K` (`|K| < 2^9`).
     #[inline(always)]
     fn new(k: i32) -> Self {
-        Scale { xb: (ROUND.to_bits() as i32) + 16 * (k - KMIN), k23: (k as u32) << 23 }
+        Scale { round: ROUND - (16 * k) as f32 }
     }
 }
 
-/// The bits of `biased = x·16/ln2 + ROUND` (whose low bits are `N`) and the
-/// reduced argument `r`, or `None` if `e^x` is below `2^(K - KMIN)` (or `x`
-/// is `-inf` or a huge negative number).
+/// The bits of `biased = x·16/ln2 + (ROUND - 16 K)` (whose low bits are
+/// `N - 16 K`) and the reduced argument `r`, or `None` if `e^x` is below
+/// `2^(K - KMIN)` (or `x` is `-inf` or a huge negative number).
 #[inline(always)]
 fn reduce(x: f32, sc: Scale) -> Option<(f32, u32)> {
-    let biased = x * INV_STEP + ROUND;
+    let biased = x * INV_STEP + sc.round;
     let bits = biased.to_bits() as i32;
     // Signed: a negative `biased` (x < -4.5e5) has negative bits.
-    if bits < sc.xb {
+    if bits < XB {
         return None;
     }
-    let kf = biased - ROUND; // N, exactly
+    let kf = biased - sc.round; // N, exactly
     let r = (x - kf * STEP_HI) - kf * STEP_LO;
     Some((r, bits as u32))
 }
 
-/// `TH_j · 2^(S0 + KMIN + (N >> 4) - K)` and `RHO_j` for `j = N & 15`:
-/// `bits << 19` is `N << 19` (the bits of ROUND shift out).
+/// [`reduce`] for the terms of a row strictly below its max's table step
+/// (`N < N_m`): `None` (the caller's rare path) also for `N ≥ N_m`, the
+/// max itself and the elements within about ln2/32 of it. One unsigned
+/// compare of `bits - XB` against `lim = N_m - 16 K + 16 KMIN` covers both
+/// ends (dropped terms and huge arguments wrap to large values).
 #[inline(always)]
-fn table(bits: u32, sc: Scale) -> (f32, f32) {
+fn reduce_below(x: f32, sc: Scale, lim: u32) -> Option<(f32, u32)> {
+    let biased = x * INV_STEP + sc.round;
+    let bits = biased.to_bits();
+    if bits.wrapping_sub(XB as u32) >= lim {
+        return None;
+    }
+    let kf = biased - sc.round; // N, exactly
+    let r = (x - kf * STEP_HI) - kf * STEP_LO;
+    Some((r, bits))
+}
+
+/// [`exp_scaled`] for `N < N_m` (see [`reduce_below`]), else `None`.
+#[inline(always)]
+pub(crate) fn exp_scaled_below(x: f32, row: &Row) -> Option<f32> {
+    let (r, bits) = reduce_below(x, row.scale, row.lim)?;
+    let (th, rho) = table(bits);
+    Some(th + th * poly(r + rho))
+}
+
+/// `TH_j · 2^(S0 + KMIN + (N >> 4) - K)` and `RHO_j` for `j = N & 15`:
+/// `bits << 19` is `(N - 16 K) << 19` (the bits of the rounding constant
+/// above bit 12 shift out).
+#[inline(always)]
+fn table(bits: u32) -> (f32, f32) {
     let j = (bits & 15) as usize;
-    (f32::from_bits(TH[j].wrapping_add(bits << 19).wrapping_sub(sc.k23)), RHO[j])
+    (f32::from_bits(TH[j].wrapping_add(bits << 19)), RHO[j])
 }
 
 /// `q` with `e^s ≈ 1 + q`.
@@ -148,26 +179,28 @@ pub(crate) fn exp_scaled(x: f32, sc: Scale) -> Option<f32> {
 #[inline(always)]
 fn exp_scaled_parts_q(x: f32, sc: Scale) -> Option<(f32, f32)> {
     let (r, bits) = reduce(x, sc)?;
-    let (th, rho) = table(bits, sc);
+    let (th, rho) = table(bits);
     Some((th, poly(r + rho)))
 }
 
-/// [`exp_scaled`] as the two parts `(hi, lo)` whose sum is the result
-/// before its last rounding: `hi` is the table entry, `lo` the small rest
-/// (`|lo| < 0.023 hi`). Sums of many terms add the parts separately.
+/// [`exp_scaled`] as the two parts `(th, th·q)` whose sum, rounded, is its
+/// result: `th` an exact table value, `th·q` the small rest (`< 0.023 th`,
+/// rounded at 2^-24 of itself, so the pair carries the result to about
+/// 2^-29).
 #[inline(always)]
 pub(crate) fn exp_scaled_parts(x: f32, sc: Scale) -> Option<(f32, f32)> {
     let (th, q) = exp_scaled_parts_q(x, sc)?;
     Some((th, th * q))
 }
 
-/// [`exp_scaled_parts`] of `x + lo` (`|lo| ≤ 2^-20`), out of line: the
-/// per-row calls share one copy.
+/// [`exp_scaled`] of `x + lo` (`|lo| ≤ 2^-20`) as the two parts `(th, th·q)`
+/// whose sum, rounded, is the result, out of line: the per-row calls
+/// share one copy (with `lo = 0` the parts of [`exp_scaled`]'s own result).
 #[inline(never)]
 pub(crate) fn exp_scaled_parts_lo(x: f32, lo: f32, sc: Scale) -> (f32, f32) {
     match reduce(x, sc) {
         Some((r, bits)) => {
-            let (th, rho) = table(bits, sc);
+            let (th, rho) = table(bits);
             (th, th * poly((r + rho) + lo))
         }
         None => (0.0, 0.0),
@@ -186,6 +219,8 @@ pub(crate) struct Row {
     pub(crate) k: i32,
     /// The scale of `K`.
     pub(crate) scale: Scale,
+    /// `N_m - 16 K + 16 KMIN`: see [`exp_scaled_below`].
+    pub(crate) lim: u32,
 }
 
 impl Row {
@@ -201,8 +236,9 @@ impl Row {
         let shift = if (m.to_bits() >> 23) & 0xff < 127 + 8 { 0.0 } else { m };
         let ms = m - shift;
         let nm = (ms * INV_STEP + ROUND).to_bits() as i32; // bits(ROUND) + N_m
-        let k = (nm - ROUND.to_bits() as i32) >> 4;
-        Row { shift, k, scale: Scale::new(k) }
+        let n = nm - ROUND.to_bits() as i32; // N_m
+        let k = n >> 4;
+        Row { shift, k, scale: Scale::new(k), lim: (n - 16 * k + 16 * KMIN) as u32 }
     }
 }
 

@@ -2,20 +2,28 @@
 //! ([`crate::exp_table`]): the f32 `sigmoid` kernels for microcontrollers
 //! with a single-precision FPU (`--cfg logitkit_exp_table` on any target).
 //!
-//! With `e = e^-|x| · 2^88` (scaled, exact scaling) and `d = 2^88 + e`:
-//! * `x ≥ 0`: `σ(x) = 2^88 / d`. `d` is in `[1, 2]·2^88`, so its rounding
-//!   costs at most 1 ULP of `σ` where `d` is near 1 and the exp's error
-//!   enters scaled by `e/(1 + e) ≤ 1/2`: ≤ 1.5 ULP, no correction needed.
-//! * `x < 0`: `σ(x) = e / d`, where the rounding of `d` would cost up to 1
-//!   ULP more (2.2 in all): its error `d_err` (Fast2Sum, `2^88 ≥ e`) is
-//!   removed to first order, `q - q·d_err/d`.
+//! With `e = e^-|x| · 2^88 = th + l` (scaled, exact scaling; `th` the
+//! exact table value, `l = th·q` the small rest, see
+//! [`crate::exp_table::exp_scaled_parts`]):
+//! * `x ≥ 0`: `σ(x) = 2^88 / d`, `d = 2^88 + e` with `e = th + l` rounded. The
+//!   rounding of the denominator (in `[1, 2]·2^88`) moves `σ ≥ 1/2` by at
+//!   most `σ²` ULP, the exponential's error (≤ 1.15·2^-24 relative) by at
+//!   most `σ² e ≤ 1/4` of that: ≤ 1.8 ULP with the quotient's rounding.
+//! * `x < 0`: `σ(x) = (th + l) / (d + delta)` with `d` the same rounded
+//!   denominator and `delta` its rounding error (two exact subtractions
+//!   and a small addition), so that `σ = q + (l - q delta)/(d + delta)`
+//!   exactly for `q = th/d`; the correction is below 0.024 σ and `|delta| ≤
+//!   2^-24 d`, so `d` replaces `d + delta` in it. Only `q` and the final
+//!   addition round at the result's scale: ≤ 1 ULP + the exponential's
+//!   2^-29 (two exact additions of subnormals below the normal range).
 //!
 //! The scale keeps `e` normal down to `σ ≈ 2^-152`, so subnormal results
-//! are rounded once, by the division. Arguments below -105.4 (`σ < 2^-152`)
-//! give 0 and above 105.4 give 1, by the exponential's dropped-term branch.
-//! Measured: ≤ 1.21 ULP over every f32 (`tests/table_paths.rs`).
+//! are rounded once, by the division (and the correction is then below
+//! half an ULP). Arguments below -105.4 (`σ < 2^-152`) give 0 and above
+//! 105.4 give 1, by the exponential's dropped-term branch.
+//! Measured: see `tests/accuracy.rs` and `tests/exhaustive.rs` (README).
 
-use crate::exp_table::{exp_scaled, Scale, KMIN, S0};
+use crate::exp_table::{exp_scaled_parts, Scale, KMIN, S0};
 
 /// `2^(S0 + KMIN)`: the scaled 1.
 const ONE: f32 = (1u128 << (S0 + KMIN)) as f32;
@@ -24,23 +32,26 @@ const ONE: f32 = (1u128 << (S0 + KMIN)) as f32;
 #[inline(always)]
 pub(crate) fn sigmoid(x: f32) -> f32 {
     let a = x.abs();
-    let e = match exp_scaled(-a, Scale::K0) {
-        Some(e) => e,
+    let (th, l) = match exp_scaled_parts(-a, Scale::K0) {
+        Some(p) => p,
         None => {
             if a.is_nan() {
                 return a;
             }
-            0.0 // |x| > 105.4: σ = 0 or 1 below
+            (0.0, 0.0) // |x| > 105.4: σ = 0 or 1 below
         }
     };
-    let d = ONE + e;
+    let d = ONE + (th + l);
     if x >= 0.0 {
         ONE / d
     } else {
-        let d_err = (ONE - d) + e;
-        // e/(d + d_err) = (e - q d_err)/d to second order, q = e/d.
-        let q = e / d;
-        (e - q * d_err) / d // NaN: e is NaN
+        // 2^88 + th + l = d + delta: (2^88 - d) and its sum with th are
+        // exact (Sterbenz), only the small last addition rounds.
+        let delta = ((ONE - d) + th) + l;
+        // (th + l)/(d + delta) = q + (l - q delta)/(d + delta) exactly for
+        // q = th/d; |delta| ≤ 2^-24 d, so d suffices below.
+        let q = th / d;
+        q + (l - q * delta) / d // NaN: l is NaN
     }
 }
 
@@ -67,3 +78,4 @@ pub(crate) fn sigmoid_in_place(x: &mut [f32]) {
         *v = sigmoid(*v);
     }
 }
+

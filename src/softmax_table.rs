@@ -30,7 +30,7 @@
 //! (TwoSum), as in [`crate::narrow`].
 
 use crate::compensated::diff_hi_lo;
-use crate::exp_table::{exp_scaled, exp_scaled_parts, exp_scaled_parts_lo, Row, Scale, KMIN, S0};
+use crate::exp_table::{exp_scaled, exp_scaled_below, exp_scaled_parts_lo, Row, Scale, KMIN, S0};
 
 /// `2^-(S0 + KMIN)`: removes the scale of [`exp_scaled`]'s results.
 const UNSCALE: f32 = 1.0 / (1u128 << (S0 + KMIN)) as f32;
@@ -157,20 +157,24 @@ fn two_prod(a: f32, b: f32) -> (f32, f32) {
 #[inline(always)]
 fn log1p_sum_except_max(x: &[f32], m: f32) -> f32 {
     let row = Row::new(m);
+    let ms = m - row.shift;
     let mut acc = Kahan::new();
-    let mut small = 0.0f32;
-    for_each_shifted(x, row.shift, |a| {
-        if let Some((h, l)) = exp_scaled_parts(a, row.scale) {
-            acc.add(h);
-            small += l;
+    let mut max_seen = false;
+    for_each_shifted(x, row.shift, |a| match exp_scaled_below(a, &row) {
+        Some(e) => acc.add(e),
+        // Rare: a dropped term (0), the max, or an element within ln2/32
+        // of it. The first element equal to the max is left out.
+        None => {
+            let (h, l) = exp_scaled_parts_lo(a, 0.0, row.scale);
+            if a == ms && !max_seen {
+                max_seen = true;
+            } else {
+                acc.add(h + l);
+            }
         }
     });
-    let ms = m - row.shift;
-    // The max's term, the same bits as in the loop.
-    let (mh, ml) = exp_scaled_parts_lo(ms, 0.0, row.scale);
-    // S' e^(m - K ln2) 2^(S0+KMIN) = (sum - mh) - c + (small - ml); the
-    // first difference is exact when S' < 1 (Sterbenz).
-    let s = (((acc.sum - mh) - acc.c) + (small - ml)) * UNSCALE;
+    // S' e^(m' - K ln2) 2^(S0+KMIN).
+    let s = (acc.sum - acc.c) * UNSCALE;
     // e^(K ln2 - m') as e + e_lo, K ln2 - m' = u + u_lo exactly (|u| ≤ 0.72).
     let k = row.k as f32;
     let (u, u_err) = crate::compensated::two_sum(k * LN2_HI, -ms);
