@@ -78,10 +78,22 @@ const TH: [u32; 16] = [
 ];
 /// `2^(j/16) / TH_j - 1`.
 const RHO: [f32; 16] = [
-    f32::from_bits(0x00000000), f32::from_bits(0x3346cb6a), f32::from_bits(0xb24e0611), f32::from_bits(0x334b2482),
-    f32::from_bits(0x33092801), f32::from_bits(0x331b85f2), f32::from_bits(0xb3051aa8), f32::from_bits(0xb2006c56),
-    f32::from_bits(0x329302ae), f32::from_bits(0xb302e5a2), f32::from_bits(0x31b3d0e5), f32::from_bits(0x31d1daf2),
-    f32::from_bits(0xb27ce182), f32::from_bits(0xb1b4b0da), f32::from_bits(0xb1d290be), f32::from_bits(0x31b0a147),
+    f32::from_bits(0x00000000),
+    f32::from_bits(0x3346cb6a),
+    f32::from_bits(0xb24e0611),
+    f32::from_bits(0x334b2482),
+    f32::from_bits(0x33092801),
+    f32::from_bits(0x331b85f2),
+    f32::from_bits(0xb3051aa8),
+    f32::from_bits(0xb2006c56),
+    f32::from_bits(0x329302ae),
+    f32::from_bits(0xb302e5a2),
+    f32::from_bits(0x31b3d0e5),
+    f32::from_bits(0x31d1daf2),
+    f32::from_bits(0xb27ce182),
+    f32::from_bits(0xb1b4b0da),
+    f32::from_bits(0xb1d290be),
+    f32::from_bits(0x31b0a147),
 ];
 
 /// Where a row's results sit: `e^x · 2^(S0 + KMIN - K)` for the row's
@@ -263,7 +275,8 @@ mod tests {
 
     fn ulp_err(got: f32, want: f64) -> f64 {
         let w = want as f32;
-        let ulp = if w == 0.0 { f32::from_bits(1) as f64 } else { (f32::from_bits(w.to_bits() + 1) - w) as f64 };
+        let ulp =
+            if w == 0.0 { f32::from_bits(1) as f64 } else { (f32::from_bits(w.to_bits() + 1) - w) as f64 };
         ((got as f64) - want).abs() / ulp
     }
 

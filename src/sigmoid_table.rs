@@ -78,4 +78,3 @@ pub(crate) fn sigmoid_in_place(x: &mut [f32]) {
         *v = sigmoid(*v);
     }
 }
-

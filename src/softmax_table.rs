@@ -153,26 +153,35 @@ fn two_prod(a: f32, b: f32) -> (f32, f32) {
     (p, e)
 }
 
+/// The rare path of [`log1p_sum_except_max`], out of line and cold (so
+/// that the common path falls through): a dropped term (adds 0), the max
+/// (left out once), or an element within about ln2/32 of it (added to its
+/// own compensated sum).
+#[cold]
+#[inline(never)]
+fn near_max_term(a: f32, ms: f32, row: &Row, acc: &mut Kahan, max_seen: &mut bool) {
+    let (h, l) = exp_scaled_parts_lo(a, 0.0, row.scale);
+    if a == ms && !*max_seen {
+        *max_seen = true;
+    } else {
+        acc.add(h + l);
+    }
+}
+
 /// `L = ln_1p(S')`, `S' = Σ_{i ≠ argmax} e^(x_i - m)` (module docs).
 #[inline(always)]
 fn log1p_sum_except_max(x: &[f32], m: f32) -> f32 {
     let row = Row::new(m);
     let ms = m - row.shift;
     let mut acc = Kahan::new();
+    let mut near = Kahan::new();
     let mut max_seen = false;
     for_each_shifted(x, row.shift, |a| match exp_scaled_below(a, &row) {
         Some(e) => acc.add(e),
-        // Rare: a dropped term (0), the max, or an element within ln2/32
-        // of it. The first element equal to the max is left out.
-        None => {
-            let (h, l) = exp_scaled_parts_lo(a, 0.0, row.scale);
-            if a == ms && !max_seen {
-                max_seen = true;
-            } else {
-                acc.add(h + l);
-            }
-        }
+        None => near_max_term(a, ms, &row, &mut near, &mut max_seen),
     });
+    acc.add(near.sum);
+    acc.add(-near.c);
     // S' e^(m' - K ln2) 2^(S0+KMIN).
     let s = (acc.sum - acc.c) * UNSCALE;
     // e^(K ln2 - m') as e + e_lo, K ln2 - m' = u + u_lo exactly (|u| ≤ 0.72).
