@@ -16,8 +16,8 @@ use core::fmt::{Debug, Display};
 use num_traits::float::FloatCore;
 
 use crate::exp::{exp2w_f32, exp2w_f64, exp_f32, exp_f64};
-use crate::lanes::{EXP_TABLE, HOST_SIMD};
-use crate::{dispatch, narrow, sigmoid_table, softmax_table};
+use crate::lanes::{EXP_TABLE, HOST_SIMD, SOFTMAX_INT};
+use crate::{dispatch, narrow, sigmoid_table, softmax_int, softmax_table};
 
 mod sealed {
     /// Per-type primitives of the kernels. Not nameable outside the crate.
@@ -173,8 +173,9 @@ macro_rules! impl_float {
 
 /// The kernels of each type, through `crate::dispatch`: f32 in f64 on
 /// hosts (`crate::wide`), on the table exponential on FPU microcontrollers
-/// (`crate::softmax_table`, `crate::sigmoid_table`), else in the type's own
-/// precision (`crate::narrow`).
+/// (`crate::softmax_table`, `crate::sigmoid_table`), the softmax in integer
+/// arithmetic on microcontrollers without an FPU (`crate::softmax_int`),
+/// else in the type's own precision (`crate::narrow`).
 macro_rules! kernels {
     (f32) => {
         // The sigmoid is f32 arithmetic on every target: on hosts it is 1.5x
@@ -208,6 +209,8 @@ macro_rules! kernels {
                 dispatch::softmax_f32(x, m, out)
             } else if EXP_TABLE {
                 softmax_table::softmax(x, m, out)
+            } else if SOFTMAX_INT {
+                softmax_int::softmax(x, m, out)
             } else {
                 dispatch::softmax_narrow(x, m, out)
             }
@@ -217,6 +220,8 @@ macro_rules! kernels {
                 dispatch::softmax_f32_in_place(x, m)
             } else if EXP_TABLE {
                 softmax_table::softmax_in_place(x, m)
+            } else if SOFTMAX_INT {
+                softmax_int::softmax_in_place(x, m)
             } else {
                 dispatch::softmax_narrow_in_place(x, m)
             }

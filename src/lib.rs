@@ -92,6 +92,7 @@ mod scan;
 pub mod sigmoid;
 mod sigmoid_table;
 pub mod softmax;
+mod softmax_int;
 mod softmax_table;
 pub mod uncertainty;
 mod wide;
