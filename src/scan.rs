@@ -58,9 +58,16 @@ pub(crate) fn max_value<T: Float>(x: &[T]) -> Result<T, Error> {
 fn scan_one_lane<T: Float>(x: &[T]) -> Result<Max<T>, Error> {
     let mut m = T::neg_infinity();
     let mut index = 0;
-    // Unrolled by 4 by hand (VFP loads take no register offset, so a loop
-    // per element pays an address update and a counter for each load); the
-    // indices are computed on the rare path only.
+    // With an FPU: unrolled by 4 by hand (VFP loads take no register offset,
+    // so a loop per element pays an address update and a counter for each
+    // load); the indices are computed on the rare path only. Without one,
+    // the compare is a library call that dominates: a plain loop, smaller.
+    if !crate::lanes::EXP_TABLE {
+        for (i, &v) in x.iter().enumerate() {
+            consider(&mut m, &mut index, v, i)?;
+        }
+        return Ok(Max { value: m, index });
+    }
     let mut chunks = x.chunks_exact(4);
     while let Some(c) = chunks.next() {
         if let Ok(&[a, b, c, d]) = <&[T; 4]>::try_from(c) {
