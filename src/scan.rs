@@ -86,6 +86,9 @@ fn scan_one_lane<T: Float>(x: &[T]) -> Result<Max<T>, Error> {
 }
 
 /// One element of [`scan_one_lane`]: a new max or the first NaN.
+// `!(v <= m)` on purpose: one compare sends both a larger value and a NaN
+// to the rare branch.
+#[allow(clippy::neg_cmp_op_on_partial_ord)]
 #[inline(always)]
 fn consider<T: Float>(m: &mut T, index: &mut usize, v: T, i: usize) -> Result<(), Error> {
     if !(v <= *m) {

@@ -80,8 +80,22 @@ const STEP_LO: u32 = 0x7d1c_f79b;
 const STEP: u64 = ((STEP_HI as u64) << 32) | STEP_LO as u64;
 /// `2^(-j/16) · 2^31`, rounded.
 const T: [u32; 16] = [
-    0x8000_0000, 0x7a92_be8b, 0x7560_6374, 0x7066_6f76, 0x6ba2_7e65, 0x6712_460b, 0x62b3_9509, 0x5e84_51d0,
-    0x5a82_799a, 0x56ac_1f75, 0x52ff_6b55, 0x4f7a_9930, 0x4c1b_f829, 0x48e1_e9ba, 0x45ca_e0f2, 0x42d5_61b4,
+    0x8000_0000,
+    0x7a92_be8b,
+    0x7560_6374,
+    0x7066_6f76,
+    0x6ba2_7e65,
+    0x6712_460b,
+    0x62b3_9509,
+    0x5e84_51d0,
+    0x5a82_799a,
+    0x56ac_1f75,
+    0x52ff_6b55,
+    0x4f7a_9930,
+    0x4c1b_f829,
+    0x48e1_e9ba,
+    0x45ca_e0f2,
+    0x42d5_61b4,
 ];
 /// `2^32/6`, `2^32/24`, `2^32/120`.
 const C6: u32 = 0x2aaa_aaab;
@@ -266,7 +280,7 @@ fn quotient(e: f32, r: u32, es: u32) -> f32 {
     }
     let mant = (b & 0x7f_ffff) | 0x80_0000;
     let mut h = mulhi(mant << 8, r); // in [2^30, 2^32)
-    // p = h · 2^(ef - 222 - eS); as an f32: biased exponent ef - 64 - eS (- 1).
+                                     // p = h · 2^(ef - 222 - eS); as an f32: biased exponent ef - 64 - eS (- 1).
     let mut biased = (b >> 23) as i32 - 64 - es as i32;
     if h < 1 << 31 {
         h <<= 1;

@@ -118,10 +118,19 @@ fn softmax_family_within_bounds() {
         softmax(&x, &mut out).unwrap();
         let mut inplace = x.clone();
         softmax_in_place(&mut inplace).unwrap();
-        assert_eq!(out.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), inplace.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+        assert_eq!(
+            out.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+            inplace.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+        );
         for (i, (&r, &y)) in out.iter().zip(&p).enumerate() {
             let e = ulp_err(r, y);
-            assert!(e <= 4.0, "softmax {e} ULP at row {:?}.. (n {}) [{i}] x {} -> {r} want {y}", &x[..x.len().min(4)], x.len(), x[i]);
+            assert!(
+                e <= 4.0,
+                "softmax {e} ULP at row {:?}.. (n {}) [{i}] x {} -> {r} want {y}",
+                &x[..x.len().min(4)],
+                x.len(),
+                x[i]
+            );
             w_sm = w_sm.max(e);
         }
         let sum: f64 = out.iter().map(|&v| v as f64).sum();
@@ -132,7 +141,12 @@ fn softmax_family_within_bounds() {
         let y = logsumexp(&x).unwrap();
         let want = m + l;
         let e = (y as f64 - want).abs() / ulp(want.abs().max(l));
-        assert!(e <= 2.0, "logsumexp {e} ULP* (n {}, {:?}..) -> {y} want {want}", x.len(), &x[..x.len().min(4)]);
+        assert!(
+            e <= 2.0,
+            "logsumexp {e} ULP* (n {}, {:?}..) -> {y} want {want}",
+            x.len(),
+            &x[..x.len().min(4)]
+        );
         w_lse = w_lse.max(e);
 
         log_softmax(&x, &mut out).unwrap();
