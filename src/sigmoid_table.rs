@@ -21,7 +21,10 @@
 //! are rounded once, by the division (and the correction is then below
 //! half an ULP). Arguments below -105.4 (`σ < 2^-152`) give 0 and above
 //! 105.4 give 1, by the exponential's dropped-term branch.
-//! Measured: see `tests/accuracy.rs` and `tests/exhaustive.rs` (README).
+//! Measured over all 2^32 f32 inputs (`tests/exhaustive.rs` with `--cfg
+//! logitkit_exp_table`): 1.549 ULP (at `x = -0.0216`). Cost on a Cortex-M4F:
+//! 34.8 instructions per element (n = 100, two elements per iteration;
+//! `benches/mcu-results.md`).
 
 use crate::exp_table::{exp_scaled_parts, Scale, KMIN, S0};
 
