@@ -185,11 +185,23 @@ impl IntRow {
 #[cold]
 #[inline(never)]
 fn to_q32(d: u64, f: i32) -> u64 {
-    if f < 0 || d >= DLIM >> (32 - f) {
-        // f < 0: only d = 0 matters (differences are multiples of 2^-f > 104).
+    // f < 0: only d = 0 matters (differences are multiples of 2^-f > 104).
+    if f < 0 {
         return if d == 0 { 0 } else { DLIM };
     }
-    d << (32 - f)
+    // 104·2^f, f in [0, 31], on 32-bit halves.
+    let f = f as u32;
+    let lim = ((104u32.checked_shr(32 - f).unwrap_or(0) as u64) << 32) | 104u32.wrapping_shl(f) as u64;
+    if d >= lim {
+        return DLIM;
+    }
+    // d < 104·2^f < 2^(7 + f): the shift by 32 - f in [1, 32] stays below
+    // 2^39; on 32-bit halves (no `__aeabi_llsl`).
+    let sh = 32 - f;
+    let (hi, lo) = ((d >> 32) as u32, d as u32);
+    let hi = hi.checked_shl(sh).unwrap_or(0) | lo.checked_shr(32 - sh).unwrap_or(0);
+    let lo = lo.checked_shl(sh).unwrap_or(0);
+    ((hi as u64) << 32) | lo as u64
 }
 
 /// The f32 of bits `b` on the grid `2^-F` (truncated toward 0), for
