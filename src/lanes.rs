@@ -13,12 +13,12 @@
 /// `true` on targets whose FPU does f64 and SIMD at full speed, where the
 /// f32 kernels evaluate in f64 (`crate::wide`) and loops run in blocks of
 /// 16. `--cfg logitkit_narrow`, `--cfg logitkit_exp_table` and
-/// `--cfg logitkit_softmax_int` turn it off on such a target, to test the
+/// `--cfg logitkit_integer` turn it off on such a target, to test the
 /// microcontroller code paths on a host.
 pub(crate) const HOST_SIMD: bool = cfg!(all(
     not(logitkit_narrow),
     not(logitkit_exp_table),
-    not(logitkit_softmax_int),
+    not(logitkit_integer),
     any(
         target_arch = "x86_64",
         all(target_arch = "x86", target_feature = "sse2"),
@@ -38,16 +38,17 @@ pub(crate) const HOST_SIMD: bool = cfg!(all(
 pub(crate) const EXP_TABLE: bool = !HOST_SIMD
     && cfg!(any(
         logitkit_exp_table,
-        all(not(logitkit_narrow), not(logitkit_softmax_int), target_arch = "arm", target_abi = "eabihf")
+        all(not(logitkit_narrow), not(logitkit_integer), target_arch = "arm", target_abi = "eabihf")
     ));
 
-/// The f32 softmax of `crate::softmax_int` (integer arithmetic only): ARM
-/// targets without an FPU (Cortex-M0/M0+/M3, soft-float `eabi`), or any
-/// target with `--cfg logitkit_softmax_int`.
-pub(crate) const SOFTMAX_INT: bool = !HOST_SIMD
+/// The f32 softmax and sigmoid of `crate::softmax_int` and
+/// `crate::sigmoid_int` (integer arithmetic only): ARM targets without an
+/// FPU (Cortex-M0/M0+/M3, soft-float `eabi`), or any target with
+/// `--cfg logitkit_integer`.
+pub(crate) const INTEGER: bool = !HOST_SIMD
     && !EXP_TABLE
     && cfg!(any(
-        logitkit_softmax_int,
+        logitkit_integer,
         all(not(logitkit_narrow), target_arch = "arm", not(target_abi = "eabihf"))
     ));
 

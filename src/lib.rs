@@ -90,6 +90,7 @@ mod narrow;
 pub mod quant;
 mod scan;
 pub mod sigmoid;
+mod sigmoid_int;
 mod sigmoid_table;
 pub mod softmax;
 mod softmax_int;

@@ -1,6 +1,7 @@
 //! The f32 softmax in integer arithmetic, for microcontrollers without an
-//! FPU (Cortex-M0/M0+/M3, soft-float ARM targets; `--cfg logitkit_softmax_int`
-//! selects it on any target, for tests).
+//! FPU (Cortex-M0/M0+/M3, soft-float ARM targets; `--cfg logitkit_integer`
+//! selects it on any target, for tests). Its exponential also serves
+//! [`crate::sigmoid_int`].
 //!
 //! On such a core every f32 operation is a library call of about 100
 //! instructions, so the float kernels cost thousands of instructions per
@@ -54,7 +55,7 @@
 /// form is recognized by LLVM and turned back into a call of
 /// `__aeabi_lmul`, twice the instructions.)
 #[inline(always)]
-fn mulhi(a: u32, b: u32) -> u32 {
+pub(crate) fn mulhi(a: u32, b: u32) -> u32 {
     let (a1, a0) = (a >> 16, a & 0xffff);
     let (b1, b0) = (b >> 16, b & 0xffff);
     let m1 = a1 * b0;
@@ -110,7 +111,7 @@ const C120: u32 = 0x0222_2222;
 /// `(E, s)` with `e^-(D/2^32) = E · 2^-31 · 2^-s` to 2^-29, for
 /// `D < 104·2^32`.
 #[inline(always)]
-fn exp_neg_q32(d: u64) -> (u32, u32) {
+pub(crate) fn exp_neg_q32(d: u64) -> (u32, u32) {
     // k ≈ D·16/ln2, then exactly floor(...) by one correction step.
     let mut k = mulhi((d >> 7) as u32, INV_STEP) >> 20;
     // r = D - k·ln2/16 in Q0.64, modulo 2^64 (the true value is below 2^60).

@@ -1,6 +1,6 @@
 //! Rows chosen to stress each f32 kernel path (the path this build selects:
 //! host default, `--cfg logitkit_narrow`, `--cfg logitkit_exp_table`,
-//! `--cfg logitkit_softmax_int`), against f64 references: logits near the
+//! `--cfg logitkit_integer`), against f64 references: logits near the
 //! table path's shift boundaries (±256), near the integer path's grid change
 //! (2^29) and far beyond, `-inf` elements, subnormal inputs and outputs,
 //! near-ties and long rows. Asserts the documented bounds (softmax and

@@ -314,7 +314,7 @@ pub fn show<T: Fl>(v: T) -> String {
 }
 
 /// Which kernels this build measures: `--cfg logitkit_narrow`,
-/// `--cfg logitkit_exp_table` or `--cfg logitkit_softmax_int` (set through
+/// `--cfg logitkit_exp_table` or `--cfg logitkit_integer` (set through
 /// `RUSTFLAGS`, which reaches the tests too) runs a microcontroller path on
 /// a host.
 pub fn kernel_path() -> String {
@@ -323,9 +323,9 @@ pub fn kernel_path() -> String {
             "exp_table (--cfg logitkit_exp_table: the FPU microcontroller kernels, table exponential, on {})",
             std::env::consts::ARCH
         )
-    } else if cfg!(logitkit_softmax_int) {
+    } else if cfg!(logitkit_integer) {
         format!(
-            "softmax_int (--cfg logitkit_softmax_int: the FPU-less microcontroller kernels, integer softmax, on {})",
+            "integer (--cfg logitkit_integer: the FPU-less microcontroller kernels, integer softmax and sigmoid, on {})",
             std::env::consts::ARCH
         )
     } else if cfg!(logitkit_narrow) {
