@@ -16,9 +16,12 @@
 //!    below the normal range, and the bits assembled. The quotient is
 //!    within about 2^-27 of `σ` before that rounding: ≤ 0.5 + 0.15 ULP.
 //!
-//! No float operation at all: on a Cortex-M0 about 330 instructions per
-//! element (`benches/mcu-results.md`), where the f32 path costs about 5 000
-//! (every f32 operation a library call).
+//! No float operation at all: on a Cortex-M0 488 instructions per element
+//! in 1 012 bytes of flash (`benches/mcu-results.md`), where the f32 path
+//! costs about 5 000 (every f32 operation a library call) and libm's
+//! `expf` loop 2 530. Measured error: 0.58 ULP on the rows of
+//! `tests/kernel_paths.rs`, EXH over all 2^32 inputs (`tests/exhaustive.rs`
+//! with `--cfg logitkit_integer`).
 
 use crate::softmax_int::{exp_neg_q32, mulhi};
 
