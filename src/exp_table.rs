@@ -33,10 +33,11 @@
 //!   `TH + TH·q`. Callers divide by a sum of terms scaled alike (softmax),
 //!   or remove the scale once per row (log-sum-exp, sigmoid), so subnormal
 //!   outputs round once, in the caller's last operation.
-//! * Terms below `2^-KMIN` (`KMIN = 152`) of the row's scale, `-inf`, and
+//! * Terms below `2^-KMIN` (`KMIN = 176`) of the row's scale, `-inf`, and
 //!   huge negative arguments take a branch that returns `None` (the callers
-//!   use 0: such a term is below half the smallest subnormal after
-//!   normalization). One compare and branch per element, `cmp` + `blt` on
+//!   use 0: after normalization such a term is below 2^-175, and even 2^24
+//!   of them sum below 2^-150, half the smallest subnormal, which matters
+//!   for the log-sum-exp of a row whose max is 0). One compare and branch per element, `cmp` + `blt` on
 //!   ARM: the signed comparison of the bits also catches the negative
 //!   `biased` values of huge arguments.
 //!
@@ -63,9 +64,9 @@ const STEP_HI: f32 = 1420.0 / 32768.0;
 /// ln2/16 - STEP_HI.
 const STEP_LO: f32 = (core::f64::consts::LN_2 / 16.0 - 1420.0 / 32768.0) as f32;
 /// `e^x` below `2^-KMIN` of the row's scale is dropped (returns `None`).
-pub(crate) const KMIN: i32 = 152;
+pub(crate) const KMIN: i32 = 176;
 /// Binary exponent of the stored table entries (`tools/gen_exp_table.py`).
-pub(crate) const S0: i32 = -64;
+pub(crate) const S0: i32 = -88;
 /// `|x|` below this keeps `N·STEP_HI` exact (11815·ln2/16, rounded down).
 #[cfg(test)]
 const ARG_LIMIT: f32 = 511.0;
@@ -240,11 +241,11 @@ pub(crate) struct Row {
 impl Row {
     /// The constants of a row whose (finite) maximum is `m`.
     ///
-    /// Terms that matter have `x ≥ m - 105.4` (below, `e^(x - m) <
-    /// 2^-152 · 2^(1/16)`, and the term is dropped). The shift: for
-    /// `|m| < 256`, `x` itself is within `ARG_LIMIT` (`|x| < 361.4`); else
-    /// `x - m` is exact (Sterbenz: `x ≥ m/2` for `m ≥ 256`, `x ≥ 2m` for
-    /// `m ≤ -256`) and in `[-105.4, 0]`.
+    /// Terms that matter have `x ≥ m - 122.0` (below, `e^(x - m) <
+    /// 2^-176 · 2^(1/16)`, and the term is dropped). The shift: for
+    /// `|m| < 256`, `x` itself is within `ARG_LIMIT` (`|x| < 378`); else
+    /// `x - m` is exact (Sterbenz: `x ≥ m/2` for `m ≥ 244`, `x ≥ 2m` for
+    /// `m ≤ -122`) and in `[-122, 0]`.
     #[inline(always)]
     pub(crate) fn new(m: f32) -> Self {
         let shift = if (m.to_bits() >> 23) & 0xff < 127 + 8 { 0.0 } else { m };
@@ -305,7 +306,7 @@ mod tests {
         assert!(worst(-3e5, -3e5 - 100.0, -3e5, 0.031_25) < 0.65);
     }
 
-    /// Every f32 in `[-104, 0.0217]` (about 2^31 inputs; release mode:
+    /// Every f32 in `[-122, 0.0217]` (about 2^31 inputs; release mode:
     /// `cargo test --release --lib exp_table -- --ignored --nocapture`).
     #[test]
     #[ignore]
@@ -328,7 +329,7 @@ mod tests {
             } else {
                 b + 1
             };
-            if b > 0xc2d0_0000 {
+            if b > 0xc2f4_0000 {
                 break;
             }
         }
@@ -340,12 +341,12 @@ mod tests {
     #[test]
     fn tiny_terms_are_dropped() {
         let row = Row::new(0.0);
-        assert!(exp_scaled(-106.0, row.scale).is_none());
+        assert!(exp_scaled(-122.1, row.scale).is_none());
         assert!(exp_scaled(-1e5, row.scale).is_none());
         assert!(exp_scaled(-1e6, row.scale).is_none());
         assert!(exp_scaled(-3e38, row.scale).is_none());
         assert!(exp_scaled(f32::NEG_INFINITY, row.scale).is_none());
-        assert!(exp_scaled(-105.0, row.scale).is_some());
+        assert!(exp_scaled(-121.9, row.scale).is_some());
     }
 
     #[test]
@@ -353,7 +354,7 @@ mod tests {
         for m in [-1e38f32, -3000.0, -256.0, -255.9, 0.0, 255.9, 256.0, 1e6, 3e38] {
             let row = Row::new(m);
             let ms = m - row.shift;
-            assert!(ms.abs() + 106.0 < ARG_LIMIT, "{m}");
+            assert!(ms.abs() + 122.0 < ARG_LIMIT, "{m}");
             assert!(row.k.abs() < 512, "{m} {}", row.k); // K·LN2_HI exact for |K| < 2^9
         }
     }

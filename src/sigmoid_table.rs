@@ -17,10 +17,10 @@
 //!   addition round at the result's scale: ≤ 1 ULP + the exponential's
 //!   2^-29 (two exact additions of subnormals below the normal range).
 //!
-//! The scale keeps `e` normal down to `σ ≈ 2^-152`, so subnormal results
+//! The scale keeps `e` normal down to `σ ≈ 2^-176`, so subnormal results
 //! are rounded once, by the division (and the correction is then below
-//! half an ULP). Arguments below -105.4 (`σ < 2^-152`) give 0 and above
-//! 105.4 give 1, by the exponential's dropped-term branch.
+//! half an ULP). Arguments below -122 (`σ < 2^-176`) give 0 and above
+//! 122 give 1, by the exponential's dropped-term branch.
 //! Measured over all 2^32 f32 inputs (`tests/exhaustive.rs` with `--cfg
 //! logitkit_exp_table`): 1.549 ULP (at `x = -0.0216`). Cost on a Cortex-M4F:
 //! 34.8 instructions per element (n = 100, two elements per iteration;
@@ -41,7 +41,7 @@ pub(crate) fn sigmoid(x: f32) -> f32 {
             if a.is_nan() {
                 return a;
             }
-            (0.0, 0.0) // |x| > 105.4: σ = 0 or 1 below
+            (0.0, 0.0) // |x| > 122: σ = 0 or 1 below
         }
     };
     let d = ONE + (th + l);

@@ -96,6 +96,11 @@ fn rows() -> Vec<Vec<f32>> {
     rows.push(vec![1e-20f32, -1e-20, 0.0, -0.0]);
     rows.push(vec![-0.0f32, 0.0]);
     rows.push(vec![62.597_02, 2.06e-6]);
+    // Log-sum-exp of a max of 0 and many terms each far below the
+    // subnormals, whose sum is not: y = L is a few subnormal ULP.
+    rows.push((0..4096).map(|i| if i == 0 { 0.0 } else { -110.0 }).collect());
+    rows.push((0..4096).map(|i| if i == 9 { 0.0 } else { -106.5 - (i % 5) as f32 }).collect());
+    rows.push((0..300).map(|i| if i == 0 { -1e-44 } else { -105.0 }).collect());
     rows
 }
 

@@ -20,7 +20,7 @@ pair, max relative error on a 4001-point grid in float64 (whose rounding,
 1e-16, is far below the errors near 1e-9), then checked in mpmath.
 
 Usage: python3 tools/gen_exp_table.py   (needs mpmath and numpy; deterministic)
-Prints the Rust constants; paste them into src/exp_table.rs.
+Prints the Rust constants; paste them into src/exp_table.rs (then `cargo fmt`).
 """
 import struct
 
@@ -30,8 +30,8 @@ import numpy as np
 mp.mp.dps = 50
 LOG2N = 4
 NT = 1 << LOG2N
-S0 = -64  # binary exponent of the smallest result (see src/exp_table.rs)
-KMIN = 152  # results span 2^S0 .. 2^(S0 + KMIN + 1); entries stored at 2^(S0 + KMIN)
+S0 = -88  # binary exponent of the smallest result (see src/exp_table.rs)
+KMIN = 176  # results span 2^S0 .. 2^(S0 + KMIN + 1); entries stored at 2^(S0 + KMIN)
 A = 0.0217  # |r| bound, with the slack of the rounded N (module docs)
 
 
