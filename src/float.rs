@@ -16,8 +16,8 @@ use core::fmt::{Debug, Display};
 use num_traits::float::FloatCore;
 
 use crate::exp::{exp2w_f32, exp2w_f64, exp_f32, exp_f64};
-use crate::lanes::HOST_SIMD;
-use crate::{dispatch, narrow};
+use crate::lanes::{EXP_TABLE, HOST_SIMD, INTEGER};
+use crate::{dispatch, narrow, sigmoid_int, sigmoid_table, softmax_int, softmax_table};
 
 mod sealed {
     /// Per-type primitives of the kernels. Not nameable outside the crate.
@@ -172,26 +172,53 @@ macro_rules! impl_float {
 }
 
 /// The kernels of each type, through `crate::dispatch`: f32 in f64 on
-/// hosts (`crate::wide`), else in the type's own precision
-/// (`crate::narrow`).
+/// hosts (`crate::wide`), on the table exponential on FPU microcontrollers
+/// (`crate::softmax_table`, `crate::sigmoid_table`), the softmax and sigmoid
+/// in integer arithmetic on microcontrollers without an FPU
+/// (`crate::softmax_int`, `crate::sigmoid_int`),
+/// else in the type's own precision (`crate::narrow`).
 macro_rules! kernels {
     (f32) => {
         // The sigmoid is f32 arithmetic on every target: on hosts it is 1.5x
         // faster than the f64 evaluation (16 lanes per AVX-512 operation
         // instead of 8) and within its bound (1.16 ULP measured over all f32).
+        // Microcontrollers use the table exponential with an FPU
+        // (`EXP_TABLE`), integer arithmetic without one (`INTEGER`).
         #[inline(always)]
         fn k_sigmoid(x: f32) -> f32 {
-            narrow::sigmoid(x)
+            if EXP_TABLE {
+                sigmoid_table::sigmoid(x)
+            } else if INTEGER {
+                sigmoid_int::sigmoid(x)
+            } else {
+                narrow::sigmoid(x)
+            }
         }
         fn k_sigmoid_slice(x: &[f32], out: &mut [f32]) {
-            dispatch::sigmoid_narrow(x, out)
+            if EXP_TABLE {
+                sigmoid_table::sigmoid_slice(x, out)
+            } else if INTEGER {
+                sigmoid_int::sigmoid_slice(x, out)
+            } else {
+                dispatch::sigmoid_narrow(x, out)
+            }
         }
         fn k_sigmoid_in_place(x: &mut [f32]) {
-            dispatch::sigmoid_narrow_in_place(x)
+            if EXP_TABLE {
+                sigmoid_table::sigmoid_in_place(x)
+            } else if INTEGER {
+                sigmoid_int::sigmoid_in_place(x)
+            } else {
+                dispatch::sigmoid_narrow_in_place(x)
+            }
         }
         fn k_softmax(x: &[f32], m: f32, out: &mut [f32]) {
             if HOST_SIMD {
                 dispatch::softmax_f32(x, m, out)
+            } else if EXP_TABLE {
+                softmax_table::softmax(x, m, out)
+            } else if INTEGER {
+                softmax_int::softmax(x, m, out)
             } else {
                 dispatch::softmax_narrow(x, m, out)
             }
@@ -199,6 +226,10 @@ macro_rules! kernels {
         fn k_softmax_in_place(x: &mut [f32], m: f32) {
             if HOST_SIMD {
                 dispatch::softmax_f32_in_place(x, m)
+            } else if EXP_TABLE {
+                softmax_table::softmax_in_place(x, m)
+            } else if INTEGER {
+                softmax_int::softmax_in_place(x, m)
             } else {
                 dispatch::softmax_narrow_in_place(x, m)
             }
@@ -213,6 +244,8 @@ macro_rules! kernels {
         fn k_logsumexp(x: &[f32], m: f32) -> f32 {
             if HOST_SIMD {
                 dispatch::logsumexp_f32(x, m)
+            } else if EXP_TABLE {
+                softmax_table::logsumexp(x, m)
             } else {
                 dispatch::logsumexp_narrow(x, m)
             }
@@ -220,6 +253,8 @@ macro_rules! kernels {
         fn k_log_softmax(x: &[f32], m: f32, out: &mut [f32]) {
             if HOST_SIMD {
                 dispatch::log_softmax_f32(x, m, out)
+            } else if EXP_TABLE {
+                softmax_table::log_softmax(x, m, out)
             } else {
                 dispatch::log_softmax_narrow(x, m, out)
             }
@@ -227,6 +262,8 @@ macro_rules! kernels {
         fn k_log_softmax_in_place(x: &mut [f32], m: f32) {
             if HOST_SIMD {
                 dispatch::log_softmax_f32_in_place(x, m)
+            } else if EXP_TABLE {
+                softmax_table::log_softmax_in_place(x, m)
             } else {
                 dispatch::log_softmax_narrow_in_place(x, m)
             }

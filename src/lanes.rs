@@ -12,10 +12,13 @@
 
 /// `true` on targets whose FPU does f64 and SIMD at full speed, where the
 /// f32 kernels evaluate in f64 (`crate::wide`) and loops run in blocks of
-/// 16. `--cfg logitkit_narrow` turns it off on such a target, to test the
-/// microcontroller code path on a host.
+/// 16. `--cfg logitkit_narrow`, `--cfg logitkit_exp_table` and
+/// `--cfg logitkit_integer` turn it off on such a target, to test the
+/// microcontroller code paths on a host.
 pub(crate) const HOST_SIMD: bool = cfg!(all(
     not(logitkit_narrow),
+    not(logitkit_exp_table),
+    not(logitkit_integer),
     any(
         target_arch = "x86_64",
         all(target_arch = "x86", target_feature = "sse2"),
@@ -27,6 +30,27 @@ pub(crate) const HOST_SIMD: bool = cfg!(all(
         target_arch = "wasm32",
     )
 ));
+
+/// The f32 softmax, log-sum-exp, log-softmax and sigmoid kernels of
+/// `crate::softmax_table` and `crate::sigmoid_table` (table exponential in
+/// f32 arithmetic): ARM targets with a hardware FPU (`eabihf`: Cortex-M4F,
+/// M7, M33), or any target with `--cfg logitkit_exp_table`.
+pub(crate) const EXP_TABLE: bool = !HOST_SIMD
+    && cfg!(any(
+        logitkit_exp_table,
+        all(not(logitkit_narrow), not(logitkit_integer), target_arch = "arm", target_abi = "eabihf")
+    ));
+
+/// The f32 softmax and sigmoid of `crate::softmax_int` and
+/// `crate::sigmoid_int` (integer arithmetic only): ARM targets without an
+/// FPU (Cortex-M0/M0+/M3, soft-float `eabi`), or any target with
+/// `--cfg logitkit_integer`.
+pub(crate) const INTEGER: bool = !HOST_SIMD
+    && !EXP_TABLE
+    && cfg!(any(
+        logitkit_integer,
+        all(not(logitkit_narrow), target_arch = "arm", not(target_abi = "eabihf"))
+    ));
 
 /// Elements per block (see the module docs).
 pub(crate) const LANES: usize = if HOST_SIMD { 16 } else { 1 };

@@ -1,6 +1,9 @@
 //! The kernels in the input's own precision: all f64 kernels, and the f32
 //! kernels on targets without an f64 FPU (Cortex-M, RISC-V microcontrollers;
-//! on hosts the f32 kernels are in [`crate::wide`]).
+//! on hosts the f32 kernels are in [`crate::wide`]; on ARM microcontrollers
+//! the f32 softmax family and sigmoid are in [`crate::softmax_table`] and
+//! [`crate::sigmoid_table`] with an FPU, the softmax and sigmoid in
+//! [`crate::softmax_int`] and [`crate::sigmoid_int`] without one).
 //!
 //! Without a wider type, every rounding that matters is recovered by an
 //! error-free transformation:

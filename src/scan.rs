@@ -19,10 +19,17 @@ pub(crate) struct Max<T> {
 /// One pass in blocks ([`crate::lanes`]) with a running max and a NaN flag
 /// per lane, no early exit, so that it vectorizes; the first NaN is looked
 /// for only when there is one.
+///
+/// With one lane (microcontrollers) the loop is a compare and a rarely taken
+/// branch per element instead (a new max or a NaN), the same result in about
+/// half the instructions.
 #[inline(always)]
 pub(crate) fn max_value<T: Float>(x: &[T]) -> Result<T, Error> {
     if x.is_empty() {
         return Err(Error::Empty);
+    }
+    if LANES == 1 {
+        return scan_one_lane(x).map(|m| m.value);
     }
     let mut mx = [T::neg_infinity(); LANES];
     let mut nan = [false; LANES];
@@ -45,9 +52,64 @@ pub(crate) fn max_value<T: Float>(x: &[T]) -> Result<T, Error> {
     Ok(mx.iter().fold(T::neg_infinity(), |a, &b| if b > a { b } else { a }))
 }
 
+/// [`max_value`] for one lane: the max, its first index and the first NaN
+/// in one pass, one compare and a rarely taken branch per element.
+#[inline(always)]
+fn scan_one_lane<T: Float>(x: &[T]) -> Result<Max<T>, Error> {
+    let mut m = T::neg_infinity();
+    let mut index = 0;
+    // With an FPU: unrolled by 4 by hand (VFP loads take no register offset,
+    // so a loop per element pays an address update and a counter for each
+    // load); the indices are computed on the rare path only. Without one,
+    // the compare is a library call that dominates: a plain loop, smaller.
+    if !crate::lanes::EXP_TABLE {
+        for (i, &v) in x.iter().enumerate() {
+            consider(&mut m, &mut index, v, i)?;
+        }
+        return Ok(Max { value: m, index });
+    }
+    let mut chunks = x.chunks_exact(4);
+    while let Some(c) = chunks.next() {
+        if let Ok(&[a, b, c, d]) = <&[T; 4]>::try_from(c) {
+            let base = x.len() - x.len() % 4 - 4 * (chunks.len() + 1);
+            consider(&mut m, &mut index, a, base)?;
+            consider(&mut m, &mut index, b, base + 1)?;
+            consider(&mut m, &mut index, c, base + 2)?;
+            consider(&mut m, &mut index, d, base + 3)?;
+        }
+    }
+    let tail = chunks.remainder();
+    for (k, &v) in tail.iter().enumerate() {
+        consider(&mut m, &mut index, v, x.len() - tail.len() + k)?;
+    }
+    Ok(Max { value: m, index })
+}
+
+/// One element of [`scan_one_lane`]: a new max or the first NaN.
+// `!(v <= m)` on purpose: one compare sends both a larger value and a NaN
+// to the rare branch.
+#[allow(clippy::neg_cmp_op_on_partial_ord)]
+#[inline(always)]
+fn consider<T: Float>(m: &mut T, index: &mut usize, v: T, i: usize) -> Result<(), Error> {
+    if !(v <= *m) {
+        if v.is_nan() {
+            return Err(Error::Nan { index: i });
+        }
+        *m = v;
+        *index = i;
+    }
+    Ok(())
+}
+
 /// [`max_value`] and the index of the max's first occurrence.
 #[inline]
 pub(crate) fn scan_max<T: Float>(x: &[T]) -> Result<Max<T>, Error> {
+    if LANES == 1 {
+        if x.is_empty() {
+            return Err(Error::Empty);
+        }
+        return scan_one_lane(x);
+    }
     let value = crate::dispatch::max_value(x)?;
     Ok(Max { value, index: first_index_of(x, value) })
 }

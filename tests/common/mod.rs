@@ -313,11 +313,22 @@ pub fn show<T: Fl>(v: T) -> String {
     format!("{v:?} (0x{})", v.hex())
 }
 
-/// Which kernels this build measures: `--cfg logitkit_narrow` (set through
-/// `RUSTFLAGS`, which reaches the tests too) runs the microcontroller
-/// kernels on a host.
+/// Which kernels this build measures: `--cfg logitkit_narrow`,
+/// `--cfg logitkit_exp_table` or `--cfg logitkit_integer` (set through
+/// `RUSTFLAGS`, which reaches the tests too) runs a microcontroller path on
+/// a host.
 pub fn kernel_path() -> String {
-    if cfg!(logitkit_narrow) {
+    if cfg!(logitkit_exp_table) {
+        format!(
+            "exp_table (--cfg logitkit_exp_table: the FPU microcontroller kernels, table exponential, on {})",
+            std::env::consts::ARCH
+        )
+    } else if cfg!(logitkit_integer) {
+        format!(
+            "integer (--cfg logitkit_integer: the FPU-less microcontroller kernels, integer softmax and sigmoid, on {})",
+            std::env::consts::ARCH
+        )
+    } else if cfg!(logitkit_narrow) {
         format!("narrow (--cfg logitkit_narrow: the microcontroller kernels, on {})", std::env::consts::ARCH)
     } else {
         format!(
