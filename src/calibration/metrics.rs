@@ -11,6 +11,7 @@ use crate::uncertainty::scaled_shifted_exp;
 /// One bin of the reliability diagram: examples whose top-label confidence
 /// falls in `[lower, upper)` (the last bin includes 1).
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Bin<T> {
     /// Lower edge `i / BINS`.
     pub lower: T,

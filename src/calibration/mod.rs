@@ -45,6 +45,7 @@ use crate::float::Float;
 /// The two degenerate cases are properties of the data, not failures: the
 /// fit reports the limit its parameter runs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum FitStatus {
     /// The optimum is finite and was reached to the documented tolerance.

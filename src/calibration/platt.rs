@@ -19,6 +19,7 @@ const MAX_HALVINGS: u32 = 40;
 
 /// Which targets the likelihood uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum PlattTargets {
     /// The labels themselves (0 and 1): the maximum-likelihood fit. It does
@@ -33,6 +34,7 @@ pub enum PlattTargets {
 
 /// What [`fit_platt`] found: calibrated `P(class 1) = sigmoid(a·s + b)`.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct PlattFit<T> {
     /// Slope (`> 0` when larger scores mean class 1).
     pub a: T,
