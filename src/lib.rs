@@ -69,6 +69,8 @@
 #![cfg_attr(not(feature = "std"), forbid(unsafe_code))]
 #![cfg_attr(feature = "std", deny(unsafe_code))]
 #![deny(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly): label items that need a feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "std")]
 extern crate std;
