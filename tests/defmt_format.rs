@@ -20,6 +20,10 @@ fn public_types_implement_format() {
     assert!(is_format::<SoftmaxI16>());
     assert!(is_format::<LogisticI8>());
     assert!(is_format::<LogisticI16>());
+    assert!(is_format::<logitkit::Decision>());
+    assert!(is_format::<logitkit::Margin<f32>>());
+    assert!(is_format::<logitkit::LogitThreshold<f64>>());
+    assert!(is_format::<logitkit::LogitThresholds<f32, 4>>());
     // `top_k` returns a `heapless::Vec`: feature `defmt` enables heapless's impl.
     assert!(is_format::<heapless::Vec<(usize, i8), 3>>());
 }

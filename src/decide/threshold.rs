@@ -19,6 +19,7 @@ use super::top1::RowProbs;
 
 /// The outcome of a thresholded decision: a class, or no prediction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Decision {
     /// Predict this class (an index into the logits).
     Class(usize),
