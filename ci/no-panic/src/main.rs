@@ -9,6 +9,8 @@
 //! an overflow or a division check, a slice split, a `RefCell` borrow, ...)
 //! survives optimization, the handler is kept and the **link fails**.
 //!
+//! Decisions (`decide`) are called for N = 1, 4, 40 and 200 classes.
+//!
 //! Built in release (panic = "abort") by `ci/no-panic.sh` for
 //! `thumbv7em-none-eabihf` (Cortex-M4F) and `thumbv6m-none-eabi` (Cortex-M0),
 //! with the microcontroller kernels, and `x86_64-unknown-none` (the host SIMD
@@ -139,6 +141,60 @@ fn check_kernels<T: Float>() {
     sink(Float::exp(val::<T>(9)));
     sink(Float::ln(val::<T>(10)));
     sink(Float::ln_1p(val::<T>(11)));
+}
+
+/// Decisions (argmax family, top-k, thresholds with abstain, multi-label
+/// cuts, binary), for one float type and one number of classes `N`.
+#[inline(never)]
+fn check_decide<T: Float, const N: usize>() {
+    use logitkit::{Decision, LogitThreshold, LogitThresholds};
+    sink(logitkit::argmax(input::<T>(12)));
+    sink(logitkit::argmin(input::<T>(12)));
+    sink(logitkit::max_with_index(input::<T>(12)));
+    sink(logitkit::min_with_index(input::<T>(12)));
+    sink(logitkit::top_k_into(input::<T>(12), output::<usize>(2)));
+    sink(logitkit::top_k::<T, 0>(input::<T>(12)));
+    sink(logitkit::top_k::<T, 3>(input::<T>(12)));
+    sink(logitkit::top_k::<T, N>(input::<T>(12)));
+    sink(logitkit::top1(input::<T>(12)));
+    if let Ok(m) = logitkit::margin(input::<T>(12)) {
+        sink(m.probability_margin());
+    }
+    match logitkit::decide_top1(input::<T>(12), val::<T>(100)) {
+        Ok(Decision::Class(c)) => sink(c),
+        Ok(d) => sink(d.class()),
+        Err(e) => sink(e),
+    }
+    sink(logitkit::decide_per_class(input::<T>(12), input::<T>(13)).map(Decision::class));
+    sink(logitkit::binary_decision(val::<T>(101), val::<T>(102)));
+
+    let one = if flag(103) {
+        LogitThreshold::from_probability(val::<T>(104))
+    } else {
+        LogitThreshold::from_logit(val::<T>(105))
+    };
+    if let Ok(th) = one {
+        sink(th.cut());
+        sink(th.decide(val::<T>(106)));
+        sink(th.decide_into(input::<T>(12), output::<bool>(3)));
+        sink(th.decide_into(input::<T>(12), output::<u8>(4)));
+        sink(th.count(input::<T>(12)));
+        sink(th.mask_u32(input::<T>(12)));
+        sink(th.mask_u64(input::<T>(12)));
+        sink(th.mask_u128(input::<T>(12)));
+    }
+    let ts: [T; N] = val::<[T; N]>(107);
+    let many =
+        if flag(108) { LogitThresholds::from_probabilities(&ts) } else { LogitThresholds::from_logits(&ts) };
+    if let Ok(th) = many {
+        sink(th.cuts());
+        sink(th.decide_into(input::<T>(12), output::<bool>(3)));
+        sink(th.decide_into(input::<T>(12), output::<u8>(4)));
+        sink(th.count(input::<T>(12)));
+        sink(th.mask_u32(input::<T>(12)));
+        sink(th.mask_u64(input::<T>(12)));
+        sink(th.mask_u128(input::<T>(12)));
+    }
 }
 
 /// The streaming log-sum-exp accumulator and its trait impls.
@@ -343,6 +399,11 @@ fn check_formatting() {
     defmt::info!("{}", LogisticI8::new(val::<f32>(77), val::<i32>(78)));
     defmt::info!("{}", LogisticI16::new(val::<f32>(82)));
     defmt::info!("{}", quant::top_k::<i8, 3>(input::<i8>(11)));
+    defmt::info!("{}", logitkit::top_k::<f32, 3>(input::<f32>(12)));
+    defmt::info!("{}", logitkit::decide_per_class(input::<f32>(12), input::<f32>(13)));
+    defmt::info!("{}", logitkit::margin(input::<f64>(12)));
+    defmt::info!("{}", logitkit::LogitThreshold::from_probability(val::<f32>(104)));
+    defmt::info!("{}", logitkit::LogitThresholds::<f32, 4>::from_logits(&val::<[f32; 4]>(107)));
 }
 
 /// The test of the check itself: a slice index with an index from outside.
@@ -364,6 +425,10 @@ fn run() {
     check_calibration::<f64, i32, 15>();
     check_calibration::<f32, usize, 1>();
     check_calibration::<f64, u8, 2>(); // BINS = 0 is a compile-time error
+    check_decide::<f32, 4>();
+    check_decide::<f64, 40>();
+    check_decide::<f32, 200>();
+    check_decide::<f64, 1>();
     check_quant();
     check_formatting();
     #[cfg(feature = "demo-panic")]
