@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Checks examples/cortex-m/expected.txt against exact arithmetic (mpmath),
-independently of logitkit: the logits (exact: dyadic weights and features),
+independently of logitkit: the logits (exact: dyadic weights and features), the multi-label tags,
 each probability within the documented 4 ULP of the correctly rounded f32
 softmax, the printed decimals, the decisions with their thresholds, and the
 binary probabilities within 2 ULP.
@@ -22,6 +22,10 @@ TH = [0.6, 0.9, 0.7, 0.7]
 FRAMES = [[0.0, 0.0, 0.25, 0.0, 0.0, 0.0], [2.0, 0.25, 1.5, 0.0, 1.0, 1.0],
           [0.25, 2.0, 0.0, 1.5, 1.0, 1.0], [1.25, 1.0, 0.75, 0.5, 1.0, 1.0]]
 NAMES = ["silence", "unknown", "yes", "no"]
+TAGS = ["speech", "music", "alarm"]
+TAG_TH = [0.5, 0.8, 0.95]
+TAG_W = [[1.0, 1.0, 0.5, 0.5, 0.0, 0.0], [-0.25, 0.0, 0.0, 0.25, 1.5, 1.0], [0.0, 0.0, 3.5, 0.0, -1.0, 0.0]]
+TAG_B = [-1.0, -0.75, -1.0]
 
 
 def f32(x):
@@ -52,9 +56,15 @@ for f, x in enumerate(FRAMES):
         err = abs(mp.mpf(got) - p[c]) / f32_ulp(f32(p[c]))
         worst = max(worst, float(err))
         assert err <= 4, (f, c, got, p[c], err)
-    top = max(range(4), key=lambda c: p[c])
-    want = NAMES[top] if p[top] >= TH[top] else "abstain"
+    # decide_per_class: the most probable class among those reaching their threshold
+    passing = [c for c in range(4) if p[c] >= TH[c]]
+    want = NAMES[max(passing, key=lambda c: p[c])] if passing else "abstain"
     assert line.split("-> ")[1].startswith(want), (line, want)
+    # multi-label tags: sigmoid(t) >= threshold, exactly
+    t = [TAG_B[c] + sum(TAG_W[c][j] * x[j] for j in range(6)) for c in range(3)]
+    present = [TAGS[c] for c in range(3) if 1 / (1 + mp.exp(-t[c])) >= TAG_TH[c]]
+    tags = next(u for u in text[text.index(line) + 1:] if "tags" in u)
+    assert tags.split("tags ")[1].split(" (mask")[0] == (" ".join(present) or "none"), (tags, present)
 assert "rejected: input holds NaN at index 0" in next(t for t in text if t.startswith("frame 4:"))
 for v, t in zip([-3.0, 12.0, 20.0], [t for t in text if t.startswith("voice")]):
     m = re.findall(r"= ([0-9.e-]+)", t)

@@ -1,7 +1,8 @@
 //! A keyword spotter's last step on a microcontroller: a tiny linear
 //! classifier turns a frame of 6 audio features into 4 logits ("silence",
 //! "unknown", "yes", "no"); logitkit turns them into probabilities and a
-//! decision with a threshold per class, or abstains. No heap, no panic path
+//! decision with a threshold per class (`decide_per_class`), or abstains;
+//! multi-label tags of the same frame go through `LogitThresholds`. No heap, no panic path
 //! in logitkit (see ci/no-panic.sh), output over semihosting.
 //!
 //! Run: `bash ci/firmware.sh` from the repository root (builds, runs in QEMU's
@@ -14,7 +15,9 @@ use core::fmt::Write;
 
 use cortex_m_rt::{entry, exception, ExceptionFrame};
 use cortex_m_semihosting::{debug, hio};
-use logitkit::{binary_probabilities, max_probability, softmax, Error};
+use logitkit::{
+    binary_probabilities, decide_per_class, max_probability, softmax, Decision, Error, LogitThresholds,
+};
 
 const CLASSES: [&str; 4] = ["silence", "unknown", "yes", "no"];
 const FEATURES: usize = 6;
@@ -53,16 +56,14 @@ fn logits(x: &[f32; FEATURES]) -> [f32; 4] {
     z
 }
 
-/// The class with the highest probability if it reaches its threshold.
-fn decide(p: &[f32; 4]) -> Option<usize> {
-    let mut top = 0;
-    for (i, &v) in p.iter().enumerate() {
-        if v > p[top] {
-            top = i;
-        }
-    }
-    (p[top] >= THRESHOLDS[top]).then_some(top)
-}
+/// Multi-label tags of the same frame (independent sigmoids, any subset):
+/// "speech", "music", "alarm", with their own probability thresholds. The
+/// thresholds become logit cuts once; deciding is then compares only.
+const TAGS: [&str; 3] = ["speech", "music", "alarm"];
+const TAG_THRESHOLDS: [f32; 3] = [0.5, 0.8, 0.95];
+const TAG_W: [[f32; FEATURES]; 3] =
+    [[1.0, 1.0, 0.5, 0.5, 0.0, 0.0], [-0.25, 0.0, 0.0, 0.25, 1.5, 1.0], [0.0, 0.0, 3.5, 0.0, -1.0, 0.0]];
+const TAG_B: [f32; 3] = [-1.0, -0.75, -1.0];
 
 fn run(out: &mut impl Write) -> core::fmt::Result {
     writeln!(out, "logitkit firmware example: 4-class keyword spotter, per-class thresholds {THRESHOLDS:?}")?;
@@ -81,9 +82,13 @@ fn run(out: &mut impl Write) -> core::fmt::Result {
                     write!(out, "{}{v:.4}", if i > 0 { ", " } else { "" })?;
                 }
                 let conf = max_probability(&z).unwrap_or(0.0);
-                match decide(&p) {
-                    Some(c) => writeln!(out, "] -> {} (p = {conf:.4})", CLASSES[c])?,
-                    None => writeln!(out, "] -> abstain (best p = {conf:.4} below its threshold)")?,
+                // The most probable class among those reaching their own threshold.
+                match decide_per_class(&z, &THRESHOLDS) {
+                    Ok(Decision::Class(c)) => writeln!(out, "] -> {} (p = {conf:.4})", CLASSES[c])?,
+                    Ok(Decision::Abstain) => {
+                        writeln!(out, "] -> abstain (best p = {conf:.4} below its threshold)")?
+                    }
+                    Err(e) => writeln!(out, "] -> {e}")?,
                 }
                 // The exact bits: the same on every target (M0 without FPU, M4F, hosts).
                 write!(out, "         bits")?;
@@ -91,6 +96,27 @@ fn run(out: &mut impl Write) -> core::fmt::Result {
                     write!(out, " {:08x}", v.to_bits())?;
                 }
                 writeln!(out)?;
+                // Multi-label tags: a bit mask of the tags present.
+                let mut t = TAG_B;
+                for (tc, w) in t.iter_mut().zip(&TAG_W) {
+                    for (wi, xi) in w.iter().zip(x) {
+                        *tc += wi * xi;
+                    }
+                }
+                if let Ok(cuts) = LogitThresholds::from_probabilities(&TAG_THRESHOLDS) {
+                    match cuts.mask_u32(&t) {
+                        Ok(mask) => {
+                            write!(out, "         tags")?;
+                            for (i, name) in TAGS.iter().enumerate() {
+                                if mask >> i & 1 == 1 {
+                                    write!(out, " {name}")?;
+                                }
+                            }
+                            writeln!(out, "{} (mask {mask:03b})", if mask == 0 { " none" } else { "" })?;
+                        }
+                        Err(e) => writeln!(out, "         tags: {e}")?,
+                    }
+                }
             }
             Err(e @ Error::Nan { .. }) => writeln!(out, " -> rejected: {e} ({e:?})")?,
             Err(e) => writeln!(out, " -> rejected: {e}")?,
