@@ -49,7 +49,11 @@ fn streaming_logsumexp_keeps_terms_across_a_large_jump() {
     let x = [-97.15625f32, -33.195313, -33.195313, 0.0];
     let acc: LogSumExp<f32> = x.iter().collect();
     let want = logsumexp(&x).unwrap();
-    assert!((acc.value().unwrap() - want).abs() <= 4.0 * f32::EPSILON * want, "{:e} vs {want:e}", acc.value().unwrap());
+    assert!(
+        (acc.value().unwrap() - want).abs() <= 4.0 * f32::EPSILON * want,
+        "{:e} vs {want:e}",
+        acc.value().unwrap()
+    );
 }
 
 /// softmax target: the dominant class of `[-0.0039, 105.0039, 0 × 594]` in
@@ -110,4 +114,36 @@ fn temperature_fit_does_not_hit_its_iteration_limit() {
     let x = [0.0f64, 1.0, 0.0, 1e-300];
     let fit = fit_temperature(&x, 2, &[1u8, 0]).unwrap();
     assert_ne!(fit.status, FitStatus::IterationLimit, "{fit:?}");
+}
+
+/// calibration target: `fit_temperature` returns `Converged` with
+/// `temperature = +inf`; the docs reserve `Converged` for a finite optimum
+/// and report `T = +inf` as `Uninformative`. Here the mean NLL decreases
+/// monotonically to `ln 5` as `T` grows (checked with mpmath from `T = 1`
+/// to `1e38`): the status should be `Uninformative`.
+#[test]
+#[ignore = "open finding: fit_temperature reports Converged with T = inf (reported)"]
+fn temperature_fit_at_infinity_is_uninformative() {
+    let mut x = [0.0f32; 35];
+    x[..13].copy_from_slice(&[
+        0.0,
+        63.07422,
+        0.0,
+        -1.2845657e17,
+        -1.2845658e17,
+        -1.2845659e17,
+        -1.284566e17,
+        -1.28456605e17,
+        -1.2845661e17,
+        -1.2845662e17,
+        -1.2845663e17,
+        -1.2845664e17,
+        -1.2845665e17,
+    ]);
+    let fit = fit_temperature(&x, 5, &[0u8, 0, 0, 0, 0, 2, 0]).unwrap();
+    if fit.temperature == f32::INFINITY {
+        assert_eq!(fit.status, FitStatus::Uninformative, "{fit:?}");
+    } else {
+        assert!(fit.temperature.is_finite() && fit.status == FitStatus::Converged, "{fit:?}");
+    }
 }
