@@ -1,7 +1,9 @@
 //! Feature `defmt`: the public enums and result structs implement `defmt::Format`.
 #![cfg(feature = "defmt")]
 
-fn is_format<T: defmt::Format>() -> bool {
+use core::marker::PhantomData;
+
+fn is_format<T: defmt::Format>(_: PhantomData<T>) -> bool {
     true
 }
 
@@ -9,21 +11,21 @@ fn is_format<T: defmt::Format>() -> bool {
 fn public_types_implement_format() {
     use logitkit::calibration::{Bin, PlattFit, PlattTargets, TemperatureFit};
     use logitkit::quant::{CodeThreshold, LogisticI16, LogisticI8, SoftmaxI16, SoftmaxI8};
-    assert!(is_format::<logitkit::Error>());
-    assert!(is_format::<logitkit::FitStatus>());
-    assert!(is_format::<PlattTargets>());
-    assert!(is_format::<PlattFit<f32>>());
-    assert!(is_format::<TemperatureFit<f64>>());
-    assert!(is_format::<Bin<f32>>());
-    assert!(is_format::<CodeThreshold>());
-    assert!(is_format::<SoftmaxI8>());
-    assert!(is_format::<SoftmaxI16>());
-    assert!(is_format::<LogisticI8>());
-    assert!(is_format::<LogisticI16>());
-    assert!(is_format::<logitkit::Decision>());
-    assert!(is_format::<logitkit::Margin<f32>>());
-    assert!(is_format::<logitkit::LogitThreshold<f64>>());
-    assert!(is_format::<logitkit::LogitThresholds<f32, 4>>());
+    assert!(is_format(PhantomData::<logitkit::Error>));
+    assert!(is_format(PhantomData::<logitkit::FitStatus>));
+    assert!(is_format(PhantomData::<PlattTargets>));
+    assert!(is_format(PhantomData::<PlattFit<f32>>));
+    assert!(is_format(PhantomData::<TemperatureFit<f64>>));
+    assert!(is_format(PhantomData::<Bin<f32>>));
+    assert!(is_format(PhantomData::<CodeThreshold>));
+    assert!(is_format(PhantomData::<SoftmaxI8>));
+    assert!(is_format(PhantomData::<SoftmaxI16>));
+    assert!(is_format(PhantomData::<LogisticI8>));
+    assert!(is_format(PhantomData::<LogisticI16>));
+    assert!(is_format(PhantomData::<logitkit::Decision>));
+    assert!(is_format(PhantomData::<logitkit::Margin<f32>>));
+    assert!(is_format(PhantomData::<logitkit::LogitThreshold<f64>>));
+    assert!(is_format(PhantomData::<logitkit::LogitThresholds<f32, 4>>));
     // `top_k` returns a `heapless::Vec`: feature `defmt` enables heapless's impl.
-    assert!(is_format::<heapless::Vec<(usize, i8), 3>>());
+    assert!(is_format(PhantomData::<heapless::Vec<(usize, i8), 3>>));
 }
