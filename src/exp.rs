@@ -46,6 +46,8 @@ const F32_LOG2E: f32 = core::f32::consts::LOG2_E;
 const F32_LN2_HI: f32 = f32::from_bits(0x3f31_7200);
 /// ln 2 - F32_LN2_HI, rounded to f32.
 const F32_LN2_LO: f32 = f32::from_bits(0x35bf_be8e);
+/// `64 ln 2` as `(64 LN2_HI, 64 LN2_LO)`: the first part exact.
+pub(crate) const F32_LN2_X64: (f32, f32) = (64.0 * F32_LN2_HI, 64.0 * F32_LN2_LO);
 /// 1.5 * 2^23: adding and subtracting it rounds |v| < 2^22 to an integer.
 const F32_ROUND: f32 = 12_582_912.0;
 /// Below this, e^x < 2^-150 is below half the smallest subnormal: result 0
@@ -130,6 +132,8 @@ const F64_LOG2E: f64 = core::f64::consts::LOG2_E;
 const F64_LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
 /// ln 2 - F64_LN2_HI.
 const F64_LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+/// `64 ln 2` as `(64 LN2_HI, 64 LN2_LO)`: the first part exact.
+pub(crate) const F64_LN2_X64: (f64, f64) = (64.0 * F64_LN2_HI, 64.0 * F64_LN2_LO);
 /// 1.5 * 2^52.
 const F64_ROUND: f64 = 6_755_399_441_055_744.0;
 /// Below this, e^x < 2^-1075: result 0 (e^-745.14 = 2^-1075).
@@ -207,6 +211,11 @@ fn scale_f64(k: i64) -> (f64, f64) {
 
 // ---- f64 arithmetic for f32 results ------------------------------------
 
+/// Below this, `e^a` rounds to 0 in f32.
+pub(crate) const EXP_F32_ZERO_ARG: f64 = F32_MIN_ARG as f64;
+/// Below this, `e^a` is not a normal f64.
+pub(crate) const EXP_F64_NORMAL_ARG: f64 = -708.0;
+
 /// P(r) for e^r = 1 + r + r^2 P(r) to 2^-34.2 relative, tools/fit_exp.py f64 5:
 /// ample for a result rounded to f32 (0.5 + 2^-10 ULP).
 const F64_FOR_F32_P: [f64; 6] = [
@@ -221,14 +230,16 @@ const F64_FOR_F32_P: [f64; 6] = [
 /// `e^a` for `a <= 0` (or NaN), in f64 arithmetic, to 2^-34 relative: the
 /// exponential of the f32 kernels on targets with an f64 FPU
 /// ([`crate::wide`]), where a result rounded once to f32 is then within
-/// 0.5 + 2^-10 ULP. `a < -104` gives 0 (the f32 result there), and every
-/// other result is a normal f64, so the scaling by `2^k` is one
+/// 0.5 + 2^-10 ULP. `a < min_arg` gives 0: [`EXP_F32_ZERO_ARG`] where the
+/// result is rounded to f32 (it is 0 there), [`EXP_F64_NORMAL_ARG`] where
+/// it enters an f64 sum (tiny terms count in a log-sum-exp whose result is
+/// tiny). Every other result is a normal f64, so the scaling by `2^k` is one
 /// multiplication.
 #[inline(always)]
-pub(crate) fn exp_neg_f64_for_f32(a: f64) -> f64 {
-    // Below -104 the f32 result is 0 (see F32_MIN_ARG): compute e^0 and
-    // select 0 at the end (no slow underflowing arithmetic; NaN passes).
-    let below = a < F32_MIN_ARG as f64;
+pub(crate) fn exp_neg_f64_for_f32(a: f64, min_arg: f64) -> f64 {
+    // Below `min_arg` the result is 0: compute e^0 and select 0 at the end
+    // (no slow underflowing arithmetic; NaN passes).
+    let below = a < min_arg;
     let a = if below { 0.0 } else { a };
     let biased = a * F64_LOG2E + F64_ROUND;
     let kf = biased - F64_ROUND;

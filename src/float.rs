@@ -34,6 +34,11 @@ mod sealed {
         fn from_usize(n: usize) -> Self;
         /// The literal `v` in this type (`as`: rounds to nearest).
         fn lit(v: f64) -> Self;
+        /// Below this argument `e^x` is subnormal or 0 in this type.
+        const EXP_SUBNORMAL_ARG: Self;
+        /// `64 ln 2` as an exact `hi` (a multiple of the exp kernel's
+        /// `LN2_HI`) and the rounded rest `lo`: `e^(x + hi + lo) = 2^64 e^x`.
+        const LN2_X64: (Self, Self);
 
         // The kernels, per type: `crate::wide` for f32 on hosts,
         // `crate::narrow` otherwise. Rows are validated by the caller (not
@@ -122,7 +127,7 @@ pub trait Float: FloatCore + Debug + Display + Default + Send + Sync + 'static +
 }
 
 macro_rules! impl_float {
-    ($t:ident, $exp:ident, $exp2w:ident, $fma:path, $log:path, $log1p:path) => {
+    ($t:ident, $exp:ident, $exp2w:ident, $fma:path, $log:path, $log1p:path, $sub:expr, $ln2x64:expr) => {
         impl Sealed for $t {
             #[inline(always)]
             fn exp_hi_lo(hi: Self, lo: Self) -> Self {
@@ -144,6 +149,8 @@ macro_rules! impl_float {
             fn lit(v: f64) -> Self {
                 v as $t
             }
+            const EXP_SUBNORMAL_ARG: Self = $sub;
+            const LN2_X64: (Self, Self) = $ln2x64;
             kernels!($t);
         }
 
@@ -257,5 +264,5 @@ macro_rules! kernels {
     };
 }
 
-impl_float!(f32, exp_f32, exp2w_f32, libm::fmaf, libm::logf, libm::log1pf);
-impl_float!(f64, exp_f64, exp2w_f64, libm::fma, libm::log, libm::log1p);
+impl_float!(f32, exp_f32, exp2w_f32, libm::fmaf, libm::logf, libm::log1pf, -87.0, crate::exp::F32_LN2_X64);
+impl_float!(f64, exp_f64, exp2w_f64, libm::fma, libm::log, libm::log1p, -708.0, crate::exp::F64_LN2_X64);

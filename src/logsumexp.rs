@@ -20,7 +20,7 @@
 //! (`logsumexp([-0.7, -0.7]) = -0.0069`), and the result is then accurate
 //! to 2 ULP of `ln_1p(S')` rather than of itself. The bound below states it.
 
-use crate::compensated::{two_sum, KahanSum};
+use crate::compensated::{diff_hi_lo, two_sum, KahanSum};
 use crate::error::Error;
 use crate::float::Float;
 
@@ -30,6 +30,44 @@ use crate::float::Float;
 pub(crate) fn shifted_exp<T: Float>(x: T, m: T) -> T {
     let (hi, lo) = two_sum(x, -m);
     T::exp_hi_lo(hi, lo)
+}
+
+/// `2^64 e^(x - m)`, `x - m` exact: a term whose `e^(x - m)` would be
+/// subnormal (and so rounded to a coarse grid, or flushed), computed where
+/// it keeps full precision. `2^-64` times a sum of such terms rounds once.
+#[inline(always)]
+pub(crate) fn shifted_exp_x2p64<T: Float>(x: T, m: T) -> T {
+    let (hi, lo) = diff_hi_lo(x, m);
+    let (c_hi, c_lo) = T::LN2_X64;
+    let (h, l) = two_sum(hi, c_hi); // l is NaN only where h = -inf: then ignored
+    T::exp_hi_lo(h, l + (lo + c_lo))
+}
+
+/// `2^-64`, exact in f32 and f64.
+#[inline(always)]
+pub(crate) fn two_pow_m64<T: Float>() -> T {
+    T::lit(5.421_010_862_427_522e-20)
+}
+
+/// `s · e^(a - b)` for `a <= b`, for every part of `s`, keeping the product
+/// when it is representable although `e^(a - b)` alone is not (gaps beyond
+/// 87 nats in f32): past 60 nats the factor is applied in two halves, so the
+/// product rounds once.
+#[inline]
+fn scale_by_exp_diff<T: Float>(parts: &mut [&mut KahanSum<T>], a: T, b: T) {
+    let (hi, lo) = diff_hi_lo(a, b);
+    if hi >= T::lit(-60.0) {
+        let f = T::exp_hi_lo(hi, lo);
+        for p in parts.iter_mut() {
+            p.scale(f);
+        }
+    } else {
+        let half = T::exp_hi_lo(hi * T::lit(0.5), lo * T::lit(0.5));
+        for p in parts.iter_mut() {
+            p.scale(half);
+            p.scale(half);
+        }
+    }
 }
 
 /// `Σ_{i ≠ skip} e^(x_i - m)`, compensated.
@@ -80,7 +118,8 @@ pub fn logsumexp<T: Float>(x: &[T]) -> Result<T, Error> {
 
 /// Rescale the running sum when the running max moves this far above its
 /// reference point (in nats). Terms of the sum are at most `e^64`, so `n`
-/// terms stay finite for `n` below `e^(88.7 - 64) ≈ 5e10` in f32.
+/// terms stay finite for `n` below `e^(88.7 - 64) ≈ 5e10` in f32; the
+/// `2^64`-scaled tiny terms are below `e^(-87 + 44.4)`.
 const RESCALE_GAP: f64 = 64.0;
 
 /// One-pass, mergeable log-sum-exp: fold logits in as they are produced
@@ -130,8 +169,12 @@ pub struct LogSumExp<T> {
     max: T,
     /// Reference point of `sum` (meaningful once `max` is finite).
     reference: T,
-    /// `Σ_{i ≠ argmax} e^(x_i - reference)`.
+    /// `Σ e^(x_i - reference)` over the elements but the max whose term is
+    /// a normal number.
     sum: KahanSum<T>,
+    /// `Σ 2^64 e^(x_i - reference)` over the others (terms that would be
+    /// subnormal: they keep their precision here).
+    tiny: KahanSum<T>,
     /// Elements pushed (NaN included).
     count: usize,
     /// Push index of the first NaN.
@@ -156,6 +199,7 @@ impl<T: Float> LogSumExp<T> {
             max: T::neg_infinity(),
             reference: T::neg_infinity(),
             sum: KahanSum::new(),
+            tiny: KahanSum::new(),
             count: 0,
             nan_index: None,
         }
@@ -207,20 +251,36 @@ impl<T: Float> LogSumExp<T> {
                 self.max = x;
                 return;
             }
-            if self.max > T::neg_infinity() {
-                // The old max becomes an ordinary term.
-                self.sum.add(shifted_exp(self.max, self.reference));
+            let old = self.max;
+            if old > T::neg_infinity() {
+                // The old max becomes an ordinary term (>= 1 in this frame).
+                self.sum.add(shifted_exp(old, self.reference));
             } else {
                 self.reference = x;
             }
             self.max = x;
             if x - self.reference > T::lit(RESCALE_GAP) {
-                self.sum.scale(shifted_exp(self.reference, x));
+                // Move to the frame of x in two stages, via the old max, so
+                // that a jump of any size keeps the terms it does not flush.
+                let r = self.reference;
+                let (sum, tiny) = (&mut self.sum, &mut self.tiny);
+                scale_by_exp_diff(&mut [&mut *sum, &mut *tiny], r, old);
+                scale_by_exp_diff(&mut [sum, tiny], old, x);
                 self.reference = x;
             }
         } else if x.is_nan() {
             self.nan_index = Some(index);
         } else if x > T::neg_infinity() {
+            self.add_term(x);
+        }
+    }
+
+    /// Adds `e^(x - reference)` to `sum`, or to `tiny` where it would be
+    /// subnormal.
+    fn add_term(&mut self, x: T) {
+        if x - self.reference < T::EXP_SUBNORMAL_ARG {
+            self.tiny.add(shifted_exp_x2p64(x, self.reference));
+        } else {
             self.sum.add(shifted_exp(x, self.reference));
         }
     }
@@ -250,24 +310,28 @@ impl<T: Float> LogSumExp<T> {
             self.max = other.max;
             self.reference = other.reference;
             self.sum = other.sum;
+            self.tiny = other.tiny;
             return;
         }
         if self.max == T::infinity() || other.max == T::infinity() {
             self.max = T::infinity();
             return;
         }
-        // Both finite: bring both sums to the frame of the larger max.
-        let (hi, lo) = if other.max > self.max { (*other, *self) } else { (*self, *other) };
+        // Both finite: bring both to the frame of the larger max (the lower
+        // one via its own max, as in `push`), then add the lower max's term.
+        let (mut hi, mut lo) = if other.max > self.max { (*other, *self) } else { (*self, *other) };
         let m = hi.max;
-        let mut sum = hi.sum;
-        sum.scale(shifted_exp(hi.reference, m));
-        let mut low = lo.sum;
-        low.scale(shifted_exp(lo.reference, m));
-        sum.add_sum(&low);
-        sum.add(shifted_exp(lo.max, m));
+        scale_by_exp_diff(&mut [&mut hi.sum, &mut hi.tiny], hi.reference, m);
+        scale_by_exp_diff(&mut [&mut lo.sum, &mut lo.tiny], lo.reference, lo.max);
+        scale_by_exp_diff(&mut [&mut lo.sum, &mut lo.tiny], lo.max, m);
+        hi.sum.add_sum(&lo.sum);
+        hi.tiny.add_sum(&lo.tiny);
+        hi.reference = m;
+        hi.add_term(lo.max);
         self.max = m;
         self.reference = m;
-        self.sum = sum;
+        self.sum = hi.sum;
+        self.tiny = hi.tiny;
     }
 
     /// `ln Σ e^(x_i)` over everything pushed or merged so far; error ≤ 2 ULP
@@ -291,8 +355,8 @@ impl<T: Float> LogSumExp<T> {
         if m.is_infinite() {
             return Ok(m);
         }
-        let s = self.sum.value() * shifted_exp(self.reference, m);
-        Ok(m + Float::ln_1p(s))
+        let s = self.sum.value() + self.tiny.value() * two_pow_m64();
+        Ok(m + Float::ln_1p(s * shifted_exp(self.reference, m)))
     }
 }
 

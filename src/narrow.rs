@@ -22,7 +22,7 @@
 use crate::compensated::{diff_hi_lo, KahanSum};
 use crate::float::Float;
 use crate::lanes::{blocks, blocks_in_place, blocks_into, LANES};
-use crate::logsumexp::shifted_exp;
+use crate::logsumexp::{shifted_exp, shifted_exp_x2p64, two_pow_m64};
 use crate::map::{apply_in_place, apply_into};
 
 // ---- sigmoid --------------------------------------------------------------
@@ -184,6 +184,7 @@ pub(crate) fn softmax_temperature<T: Float>(x: &[T], m: T, t: T, out: &mut [T]) 
 fn sum_except_max<T: Float>(x: &[T], m: T) -> T {
     let mut acc = [KahanSum::new(); LANES];
     let mut ties = [0usize; LANES];
+    let mut tiny = [false; LANES];
     blocks(
         x,
         T::neg_infinity(),
@@ -194,13 +195,39 @@ fn sum_except_max<T: Float>(x: &[T], m: T) -> T {
                 let tie = s[j] == m;
                 acc[j].add(if tie { T::zero() } else { e });
                 ties[j] += tie as usize;
+                tiny[j] |= s[j] - m < T::EXP_SUBNORMAL_ARG && s[j] > T::neg_infinity();
             }
         },
     );
+    let ties = T::from_usize(ties.iter().sum::<usize>().saturating_sub(1));
+    if tiny.iter().any(|&t| t) {
+        return sum_except_max_with_tiny_terms(x, m, ties);
+    }
     let mut s = KahanSum::new();
     s.add(total(&acc));
-    s.add(T::from_usize(ties.iter().sum::<usize>().saturating_sub(1)));
+    s.add(ties);
     s.value()
+}
+
+/// The rare second pass of [`sum_except_max`] when some `e^(x_i - m)` is
+/// subnormal: each was rounded to the coarse subnormal grid, and many of
+/// them can add up to a sum that is not (the dominant class of a row whose
+/// other logits are all 105 below it: `-ln_1p(595 e^-105)` in f32). Here
+/// those terms are summed at `2^64` times their size and scaled back once.
+#[cold]
+#[inline(never)]
+fn sum_except_max_with_tiny_terms<T: Float>(x: &[T], m: T, ties: T) -> T {
+    let (mut big, mut small) = (KahanSum::new(), KahanSum::new());
+    for &v in x {
+        if v - m < T::EXP_SUBNORMAL_ARG {
+            small.add(shifted_exp_x2p64(v, m));
+        } else if v != m {
+            big.add(shifted_exp(v, m));
+        }
+    }
+    big.add(ties);
+    big.add(small.value() * two_pow_m64());
+    big.value()
 }
 
 /// `m + ln_1p(S')`.

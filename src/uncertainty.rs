@@ -57,16 +57,18 @@ use crate::float::Float;
 use crate::logsumexp::{logsumexp, shifted_exp};
 use crate::scan::{scan_max, Max};
 
-/// `e^((x - m)·b)` with `x - m` carried exactly as `hi + lo` and both parts
-/// multiplied by `b = 1/T` (`None`: `b = 1`). The relative error is about
-/// `|x - m|·b·ε` from the rounding of `b`; `hi = -inf` gives 0.
+/// `e^((x - m)/T)` with `x - m` carried exactly as `hi + lo` and both parts
+/// divided by the temperature `T` (`None`: `T = 1`). The relative error is
+/// about `|x - m|/T·ε` from the rounding of the quotients. Dividing (not
+/// multiplying by `1/T`, which overflows for a temperature below `1/MAX`)
+/// keeps ties at 1 and everything else at 0 as `T -> 0`; `hi = -inf` gives 0.
 #[inline(always)]
-pub(crate) fn scaled_shifted_exp<T: Float>(x: T, m: T, b: Option<T>) -> T {
-    match b {
+pub(crate) fn scaled_shifted_exp<T: Float>(x: T, m: T, t: Option<T>) -> T {
+    match t {
         None => shifted_exp(x, m),
-        Some(b) => {
+        Some(t) => {
             let (hi, lo) = two_sum(x, -m);
-            T::exp_hi_lo(hi * b, lo * b)
+            T::exp_hi_lo(hi / t, lo / t) // lo is ignored where hi / t is out of range
         }
     }
 }
@@ -291,11 +293,10 @@ pub fn energy<T: Float>(z: &[T], t: T) -> Result<T, Error> {
     if m.is_infinite() {
         return Ok(-m);
     }
-    let b = Some(T::one() / t);
     let mut s = KahanSum::new();
     for (i, &v) in z.iter().enumerate() {
         if i != max.index {
-            s.add(scaled_shifted_exp(v, m, b));
+            s.add(scaled_shifted_exp(v, m, Some(t)));
         }
     }
     Ok(-(m + t * Float::ln_1p(s.value())))

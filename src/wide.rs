@@ -22,7 +22,7 @@
 //! Every function here takes a row already validated by the caller: not
 //! empty, no NaN, and a finite maximum `m`.
 
-use crate::exp::exp_neg_f64_for_f32;
+use crate::exp::{exp_neg_f64_for_f32, EXP_F32_ZERO_ARG, EXP_F64_NORMAL_ARG};
 use crate::lanes::{blocks, blocks_in_place, blocks_into, LANES};
 use crate::map::{apply_in_place, apply_into};
 
@@ -44,7 +44,7 @@ fn lane_sum(acc: &[f64; LANES]) -> f64 {
 #[inline(always)]
 fn exp_terms(src: &[f32; LANES], dst: &mut [f32; LANES], acc: &mut [f64; LANES], m: f64) {
     for j in 0..LANES {
-        let e = exp_neg_f64_for_f32(src[j] as f64 - m);
+        let e = exp_neg_f64_for_f32(src[j] as f64 - m, EXP_F32_ZERO_ARG);
         dst[j] = e as f32;
         acc[j] += e;
     }
@@ -102,7 +102,7 @@ fn log_sum(x: &[f32], m: f64) -> f64 {
         |s| {
             for j in 0..LANES {
                 let v = s[j] as f64;
-                let e = exp_neg_f64_for_f32(v - m);
+                let e = exp_neg_f64_for_f32(v - m, EXP_F64_NORMAL_ARG);
                 let tie = v == m;
                 acc[j] += if tie { 0.0 } else { e };
                 ties[j] += if tie { 1.0 } else { 0.0 };
@@ -155,7 +155,7 @@ pub(crate) fn softmax_temperature_f32(x: &[f32], m: f32, t: f32, out: &mut [f32]
             for j in 0..LANES {
                 // (x - m) * (1/t): two roundings of 2^-53 each, |(x - m)/t| <= 150
                 // where e^(...) is not 0 in f32: 2^-45 absolute.
-                let e = exp_neg_f64_for_f32((s[j] as f64 - m) * inv_t);
+                let e = exp_neg_f64_for_f32((s[j] as f64 - m) * inv_t, EXP_F32_ZERO_ARG);
                 d[j] = e as f32;
                 acc[j] += e;
             }

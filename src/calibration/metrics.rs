@@ -10,6 +10,17 @@ use crate::uncertainty::scaled_shifted_exp;
 
 /// One bin of the reliability diagram: examples whose top-label confidence
 /// falls in `[lower, upper)` (the last bin includes 1).
+///
+/// ```
+/// use logitkit::CalibrationStats;
+///
+/// let mut s = CalibrationStats::<f32, 4>::new();
+/// s.push(&[2.0, 0.0], 0u8)?; // confidence 0.88, correct
+/// let bins = s.reliability();
+/// assert_eq!((bins[3].lower, bins[3].upper, bins[3].count), (0.75, 1.0, 1));
+/// assert_eq!(bins[3].accuracy, 1.0);
+/// # Ok::<(), logitkit::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Bin<T> {
@@ -113,7 +124,7 @@ struct Example<T> {
 
 /// The example's contribution; the row is validated (non-empty, no NaN,
 /// not all `-inf`) and `y < row.len()`.
-fn example<T: Float>(row: &[T], y: usize, m: T, k: usize, inv_t: Option<T>) -> Example<T> {
+fn example<T: Float>(row: &[T], y: usize, m: T, k: usize, t: Option<T>) -> Example<T> {
     let zy = row.get(y).copied().unwrap_or(m);
     if m == T::infinity() {
         // The +inf entries share the mass (the softmax limit).
@@ -136,7 +147,7 @@ fn example<T: Float>(row: &[T], y: usize, m: T, k: usize, inv_t: Option<T>) -> E
     let mut not_y = T::zero(); // Σ_{j≠y} w_j
     let mut sq_not_y = T::zero(); // Σ_{j≠y} w_j²
     for (j, &v) in row.iter().enumerate() {
-        let w = if j == k { T::one() } else { scaled_shifted_exp(v, m, inv_t) };
+        let w = if j == k { T::one() } else { scaled_shifted_exp(v, m, t) };
         if j != k {
             sp = sp + w;
         }
@@ -150,10 +161,19 @@ fn example<T: Float>(row: &[T], y: usize, m: T, k: usize, inv_t: Option<T>) -> E
     let brier = sq_not_y / (s * s) + rest * rest;
     // z_y - m = lo + hi exactly (this order cannot overflow inside TwoSum).
     let (lo_h, lo_l) = diff_hi_lo(zy, m);
-    let gap = match inv_t {
+    let gap = match t {
         _ if lo_h.is_infinite() => -lo_h, // m - z_y overflows (or z_y = -inf)
         None => -(lo_h + lo_l),
-        Some(b) => -(lo_h * b + lo_l * b),
+        Some(t) => {
+            // Divided by T, not multiplied by 1/T (which overflows for a
+            // subnormal T); an infinite quotient is the limit on its own.
+            let g = lo_h / t;
+            if g.is_infinite() {
+                -g
+            } else {
+                -(g + lo_l / t)
+            }
+        }
     };
     Example { confidence: T::one() / s, correct: k == y, nll: gap + Float::ln_1p(sp), brier }
 }
@@ -241,22 +261,21 @@ impl<T: Float, const BINS: usize> CalibrationStats<T, BINS> {
         if !(t > T::zero() && t < T::infinity()) {
             return Err(Error::InvalidParameter);
         }
-        let inv = if t == T::one() { None } else { Some(T::one() / t) };
-        self.push_inner(logits, label, inv)
+        self.push_inner(logits, label, if t == T::one() { None } else { Some(t) })
     }
 
     fn push_inner<L: Copy + TryInto<usize>>(
         &mut self,
         logits: &[T],
         label: L,
-        inv_t: Option<T>,
+        t: Option<T>,
     ) -> Result<(), Error> {
         let max = scan_max(logits)?;
         if max.value == T::neg_infinity() {
             return Err(Error::AllNegInfinite);
         }
         let y = class_index(label, logits.len()).ok_or(Error::InvalidLabel { index: 0 })?;
-        let ex = example(logits, y, max.value, max.index, inv_t);
+        let ex = example(logits, y, max.value, max.index, t);
         let b = self.bin_of(ex.confidence);
         if let Some(bin) = self.bins.get_mut(b) {
             bin.count = bin.count.saturating_add(1);

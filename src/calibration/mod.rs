@@ -44,6 +44,15 @@ use crate::float::Float;
 ///
 /// The two degenerate cases are properties of the data, not failures: the
 /// fit reports the limit its parameter runs to.
+///
+/// ```
+/// use logitkit::{fit_temperature, FitStatus};
+///
+/// // Every top logit is the label: no finite temperature is optimal.
+/// let fit = fit_temperature(&[3.0f64, 0.0, 0.0, 2.0], 2, &[0u8, 1])?;
+/// assert_eq!(fit.status, FitStatus::Separable);
+/// # Ok::<(), logitkit::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]

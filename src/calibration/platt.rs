@@ -18,6 +18,16 @@ const MAX_NEWTON: u32 = 100;
 const MAX_HALVINGS: u32 = 40;
 
 /// Which targets the likelihood uses.
+///
+/// ```
+/// use logitkit::calibration::{fit_platt, PlattTargets};
+///
+/// // Separable scores: the plain labels have no finite optimum, Platt's
+/// // smoothed targets do.
+/// let fit = fit_platt(&[-2.0f64, -1.0, 1.0, 2.0], &[0u8, 0, 1, 1], PlattTargets::Smoothed)?;
+/// assert!(fit.a > 0.0 && fit.a.is_finite());
+/// # Ok::<(), logitkit::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
@@ -33,6 +43,17 @@ pub enum PlattTargets {
 }
 
 /// What [`fit_platt`] found: calibrated `P(class 1) = sigmoid(a·s + b)`.
+///
+/// ```
+/// use logitkit::calibration::{fit_platt, PlattTargets};
+/// use logitkit::{sigmoid, FitStatus};
+///
+/// let fit = fit_platt(&[-2.0f64, -1.0, 0.5, 1.0, 2.0, -0.5], &[0u8, 0, 0, 1, 1, 1], PlattTargets::Labels)?;
+/// assert_eq!(fit.status, FitStatus::Converged);
+/// let p = sigmoid(fit.a * 1.5 + fit.b); // calibrated P(class 1) of a new score
+/// assert!(p > 0.5 && p < 1.0);
+/// # Ok::<(), logitkit::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct PlattFit<T> {

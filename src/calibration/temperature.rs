@@ -12,6 +12,17 @@ use crate::float::Float;
 const MAX_PASSES: u32 = 400;
 
 /// What [`fit_temperature`] found.
+///
+/// ```
+/// use logitkit::{fit_temperature, FitStatus};
+///
+/// // Five rows [2, 0], the first class right four times: 2/T = ln 4.
+/// let logits = [2.0f64, 0.0, 2.0, 0.0, 2.0, 0.0, 2.0, 0.0, 2.0, 0.0];
+/// let fit = fit_temperature(&logits, 2, &[0u8, 0, 0, 0, 1])?;
+/// assert_eq!(fit.status, FitStatus::Converged);
+/// assert!((fit.temperature - 2.0 / 4f64.ln()).abs() < 1e-9);
+/// # Ok::<(), logitkit::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct TemperatureFit<T> {
@@ -290,12 +301,24 @@ pub fn fit_temperature<T: Float, L: Copy + TryInto<usize>>(
     let mut hi = T::infinity();
     let mut dx = T::infinity();
     let mut dx_old;
-    let finish = |beta: T, nll: T, passes: u32, status: FitStatus| TemperatureFit {
-        temperature: (T::one() / beta) * (T::one() / s),
-        nll,
-        iterations: passes,
-        status,
+    let finish = |beta: T, nll: T, passes: u32, status: FitStatus| {
+        let temperature = (T::one() / beta) * (T::one() / s);
+        if temperature == T::infinity() {
+            // β underflowed: the optimum is beyond the float range, the
+            // documented limit of uninformative data.
+            return TemperatureFit {
+                temperature,
+                nll: Float::ln(T::from_usize(row_len)),
+                iterations: passes,
+                status: FitStatus::Uninformative,
+            };
+        }
+        TemperatureFit { temperature, nll, iterations: passes, status }
     };
+    // Newton's step on an exponential tail (the NLL of data that are almost
+    // separable behaves like e^-β) is about 1 whatever β: while no upper
+    // bracket is known and the steps do not shrink, double β instead.
+    let mut prev_step = T::infinity();
     while passes < MAX_PASSES {
         let e = eval(beta);
         passes += 1;
@@ -314,18 +337,25 @@ pub fn fit_temperature<T: Float, L: Copy + TryInto<usize>>(
             && cand > lo
             && cand < hi
             && (hi.is_infinite() || step.abs() * T::lit(2.0) <= dx_old.abs());
-        let next = if newton {
+        let crawling =
+            hi.is_infinite() && step.abs() * T::lit(2.0) > prev_step.abs() && cand < beta * T::lit(2.0);
+        prev_step = step;
+        let next = if newton && !crawling {
             cand
         } else if hi.is_infinite() {
             if beta > big {
                 return Ok(separable(passes));
             }
-            beta * sixteen
+            if crawling {
+                beta * T::lit(2.0)
+            } else {
+                beta * sixteen
+            }
         } else {
             lo + (hi - lo) * T::lit(0.5)
         };
         dx = next - beta;
-        if newton && dx.abs() <= tol * next {
+        if newton && !crawling && dx.abs() <= tol * next {
             return Ok(finish(next, e.nll, passes, FitStatus::Converged));
         }
         if hi < T::infinity() && hi - lo <= four_eps * hi {

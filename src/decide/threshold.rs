@@ -18,6 +18,15 @@ use super::cut::check_probability;
 use super::top1::RowProbs;
 
 /// The outcome of a thresholded decision: a class, or no prediction.
+///
+/// ```
+/// use logitkit::{decide_top1, Decision};
+///
+/// assert_eq!(decide_top1(&[4.0f32, 0.0], 0.8)?, Decision::Class(0)); // 0.982
+/// assert_eq!(decide_top1(&[1.0f32, 0.0], 0.8)?, Decision::Abstain); // 0.731
+/// assert_eq!(Decision::Class(2).class(), Some(2));
+/// # Ok::<(), logitkit::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Decision {

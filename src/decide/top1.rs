@@ -108,6 +108,13 @@ pub fn top1<T: Float>(x: &[T]) -> Result<(usize, T), Error> {
 /// of a prediction (small margin: the model hesitates between two classes).
 ///
 /// Returned by [`margin`].
+///
+/// ```
+/// let m = logitkit::margin(&[12.0f64, 10.0, -3.0])?;
+/// assert_eq!((m.first, m.second, m.log_ratio), (0, Some(1), 2.0));
+/// assert!((m.p_first / m.p_second - 2f64.exp()).abs() < 1e-12); // odds e^2
+/// # Ok::<(), logitkit::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Margin<T> {

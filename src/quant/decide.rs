@@ -222,12 +222,24 @@ impl CodeThreshold {
     }
 
     /// The smallest passing code (may be `MAX_CODE + 1`: nothing passes).
+    ///
+    /// ```
+    /// let t = logitkit::quant::CodeThreshold::softmax_i8(0.8)?;
+    /// assert_eq!(t.min_code(), 77); // (77 + 128) / 256 = 0.80078
+    /// # Ok::<(), logitkit::Error>(())
+    /// ```
     pub fn min_code(&self) -> i32 {
         self.min_code
     }
 
     /// `true` iff `q`'s dequantized value is `≥` the threshold: one integer
     /// compare.
+    ///
+    /// ```
+    /// let t = logitkit::quant::CodeThreshold::softmax_i8(0.8)?;
+    /// assert!(t.passes(77i8) && !t.passes(76i8));
+    /// # Ok::<(), logitkit::Error>(())
+    /// ```
     #[inline]
     pub fn passes<T: Code>(&self, q: T) -> bool {
         q.to_i32() >= self.min_code

@@ -246,11 +246,23 @@ impl LogisticI16 {
 
     /// The multiplier applied to the input code (3 for the power-of-two
     /// scale `2^-12`).
+    ///
+    /// ```
+    /// let l = logitkit::quant::LogisticI16::new(1.0 / 4096.0)?;
+    /// assert_eq!((l.multiplier(), l.left_shift()), (3, 0));
+    /// # Ok::<(), logitkit::Error>(())
+    /// ```
     pub fn multiplier(&self) -> i32 {
         self.multiplier
     }
 
     /// The right shift after the multiplication (rounding half up).
+    ///
+    /// ```
+    /// let l = logitkit::quant::LogisticI16::new(1.0 / 4096.0)?;
+    /// assert_eq!(l.left_shift(), 0);
+    /// # Ok::<(), logitkit::Error>(())
+    /// ```
     pub fn left_shift(&self) -> u32 {
         self.left_shift
     }

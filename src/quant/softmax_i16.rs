@@ -136,11 +136,25 @@ impl SoftmaxI16 {
     }
 
     /// TFLite's `input_multiplier` (Q31).
+    ///
+    /// ```
+    /// let s = logitkit::quant::SoftmaxI16::new(1.0 / 16.0, 1.0)?;
+    /// let _ = s.multiplier(); // the parameter as TFLite stores it
+    /// assert_eq!(logitkit::quant::SoftmaxI16::from_raw(s.multiplier(), s.shift())?.multiplier(), s.multiplier());
+    /// # Ok::<(), logitkit::Error>(())
+    /// ```
     pub const fn multiplier(&self) -> i32 {
         self.multiplier
     }
 
     /// TFLite's `input_left_shift` (negative: a right shift).
+    ///
+    /// ```
+    /// let s = logitkit::quant::SoftmaxI16::new(1.0 / 16.0, 1.0)?;
+    /// let _ = s.shift(); // the parameter as TFLite stores it
+    /// assert_eq!(logitkit::quant::SoftmaxI16::from_raw(s.multiplier(), s.shift())?.shift(), s.shift());
+    /// # Ok::<(), logitkit::Error>(())
+    /// ```
     pub const fn shift(&self) -> i32 {
         self.shift
     }

@@ -39,6 +39,15 @@ use crate::quant::params::softmax_i8_params;
 /// Output types of [`SoftmaxI8`]: `i8` (scale 1/256, zero point −128) or
 /// `i16` (scale 1/65 536, zero point −32 768), TFLite's fixed output
 /// quantization for softmax.
+///
+/// ```
+/// let s = logitkit::quant::SoftmaxI8::new(1.0 / 16.0, 1.0)?;
+/// let (mut p8, mut p16) = ([0i8; 2], [0i16; 2]);
+/// s.softmax(&[0, 0], &mut p8)?; // 0.5 = (0 + 128) / 256
+/// s.softmax(&[0, 0], &mut p16)?; // 0.5 = (0 + 32768) / 65536
+/// assert_eq!((p8, p16), ([0, 0], [0, 0]));
+/// # Ok::<(), logitkit::Error>(())
+/// ```
 pub trait SoftmaxOutput: Code {}
 impl SoftmaxOutput for i8 {}
 impl SoftmaxOutput for i16 {}
@@ -169,17 +178,38 @@ impl SoftmaxI8 {
     }
 
     /// The Q31 multiplier of `β · scale · 2^26` (TFLite's `input_multiplier`).
+    ///
+    /// ```
+    /// let s = logitkit::quant::SoftmaxI8::new(1.0 / 16.0, 1.0)?;
+    /// let _ = s.multiplier(); // the parameter as TFLite stores it
+    /// assert_eq!(logitkit::quant::SoftmaxI8::from_raw(s.multiplier(), s.shift(), s.diff_min())?.multiplier(), s.multiplier());
+    /// # Ok::<(), logitkit::Error>(())
+    /// ```
     pub const fn multiplier(&self) -> i32 {
         self.multiplier
     }
 
     /// The left shift of the multiplier (TFLite's `input_left_shift`).
+    ///
+    /// ```
+    /// let s = logitkit::quant::SoftmaxI8::new(1.0 / 16.0, 1.0)?;
+    /// let _ = s.shift(); // the parameter as TFLite stores it
+    /// assert_eq!(logitkit::quant::SoftmaxI8::from_raw(s.multiplier(), s.shift(), s.diff_min())?.shift(), s.shift());
+    /// # Ok::<(), logitkit::Error>(())
+    /// ```
     pub const fn shift(&self) -> i32 {
         self.shift
     }
 
     /// The smallest input difference `x - max` that contributes (TFLite's
     /// `diff_min`); smaller differences give probability code `MIN`.
+    ///
+    /// ```
+    /// let s = logitkit::quant::SoftmaxI8::new(1.0 / 16.0, 1.0)?;
+    /// let _ = s.diff_min(); // the parameter as TFLite stores it
+    /// assert_eq!(logitkit::quant::SoftmaxI8::from_raw(s.multiplier(), s.shift(), s.diff_min())?.diff_min(), s.diff_min());
+    /// # Ok::<(), logitkit::Error>(())
+    /// ```
     pub const fn diff_min(&self) -> i32 {
         self.diff_min
     }
