@@ -21,6 +21,7 @@ use core::fmt;
 /// assert_eq!(out, [0.0; 3]); // untouched
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum Error {
     /// The input slice (or stream) holds no element, and the function needs

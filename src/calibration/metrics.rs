@@ -22,6 +22,7 @@ use crate::uncertainty::scaled_shifted_exp;
 /// # Ok::<(), logitkit::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Bin<T> {
     /// Lower edge `i / BINS`.
     pub lower: T,

@@ -54,6 +54,7 @@ use crate::float::Float;
 /// # Ok::<(), logitkit::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum FitStatus {
     /// The optimum is finite and was reached to the documented tolerance.

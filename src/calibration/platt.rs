@@ -29,6 +29,7 @@ const MAX_HALVINGS: u32 = 40;
 /// # Ok::<(), logitkit::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum PlattTargets {
     /// The labels themselves (0 and 1): the maximum-likelihood fit. It does
@@ -54,6 +55,7 @@ pub enum PlattTargets {
 /// # Ok::<(), logitkit::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct PlattFit<T> {
     /// Slope (`> 0` when larger scores mean class 1).
     pub a: T,

@@ -24,6 +24,7 @@ const MAX_PASSES: u32 = 400;
 /// # Ok::<(), logitkit::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct TemperatureFit<T> {
     /// The fitted temperature: use it as `softmax_with_temperature(z, T)`.
     /// `0` when [`status`](Self::status) is `Separable` (the limit: argmax),

@@ -196,6 +196,7 @@ mask_with!(mask_u128_with, u128);
 /// # Ok::<(), logitkit::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct LogitThreshold<T> {
     cut: T,
 }
@@ -373,6 +374,7 @@ impl<T: Float> LogitThreshold<T> {
 /// # Ok::<(), logitkit::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct LogitThresholds<T, const N: usize> {
     cuts: [T; N],
 }

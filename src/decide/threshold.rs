@@ -28,6 +28,7 @@ use super::top1::RowProbs;
 /// # Ok::<(), logitkit::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Decision {
     /// Predict this class (an index into the logits).
     Class(usize),

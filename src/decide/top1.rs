@@ -116,6 +116,7 @@ pub fn top1<T: Float>(x: &[T]) -> Result<(usize, T), Error> {
 /// # Ok::<(), logitkit::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Margin<T> {
     /// The winning class (lowest index on ties).
     pub first: usize,

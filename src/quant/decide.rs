@@ -125,6 +125,7 @@ pub fn top_k<T: Code, const K: usize>(x: &[T]) -> Result<heapless::Vec<(usize, T
 /// # Ok::<(), logitkit::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct CodeThreshold {
     min_code: i32,
 }

@@ -32,6 +32,7 @@ use crate::quant::tables::SIGMOID_TABLE;
 /// # Ok::<(), logitkit::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct LogisticI8 {
     table: [i8; 256],
 }
@@ -187,6 +188,7 @@ impl LogisticI8 {
 /// # Ok::<(), logitkit::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct LogisticI16 {
     multiplier: i32,
     left_shift: u32,

@@ -80,6 +80,7 @@ pub(crate) fn lut_lookup(value: i32, lut: &[i16; 513]) -> i32 {
 /// # Ok::<(), logitkit::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct SoftmaxI16 {
     multiplier: i32,
     shift: i32,

@@ -108,6 +108,7 @@ const U32_SUM_CHUNK: usize = 8191;
 /// # Ok::<(), logitkit::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct SoftmaxI8 {
     multiplier: i32,
     shift: i32,
