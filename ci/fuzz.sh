@@ -5,9 +5,11 @@
 #   bash ci/fuzz.sh 600        # a longer campaign: 600 s per target
 #
 # Each target asserts the documented invariants (see fuzz/fuzz_targets/*.rs),
-# not just "no crash". Two thirds of the time go to the host build (feature
-# `std`: the AVX2 / AVX-512 kernels this machine dispatches to), one third to
-# the microcontroller kernels run on the host (`--cfg logitkit_narrow`).
+# not just "no crash". Two fifths of the time go to the host build (feature
+# `std`: the AVX2 / AVX-512 kernels this machine dispatches to), a fifth to
+# each microcontroller code path run on the host: `--cfg logitkit_narrow`
+# (RISC-V; f64 everywhere), `logitkit_exp_table` (Cortex-M4F/M7/M33),
+# `logitkit_integer` (Cortex-M0/M3).
 # A crash fails the script; its input is in fuzz/artifacts/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
@@ -21,16 +23,19 @@ command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz@0.13.1
 seed=()
 [ "$secs" -le 60 ] && seed=(-seed=1)
 targets=$(sed -n 's/^name = "\(.*\)"$/\1/p' Cargo.toml | grep -v '^logitkit-fuzz$')
-wide=$(( secs * 2 / 3 ))
-narrow=$(( secs - wide ))
+wide=$(( secs * 2 / 5 ))
+path=$(( secs / 5 ))
+modes="wide narrow exp_table integer"
 cargo +nightly fuzz build -O
-RUSTFLAGS="--cfg logitkit_narrow" cargo +nightly fuzz build -O --target-dir target/narrow
+for mode in narrow exp_table integer; do
+  RUSTFLAGS="--cfg logitkit_$mode" cargo +nightly fuzz build -O --target-dir "target/$mode"
+done
 for t in $targets; do
-  for mode in wide narrow; do
+  for mode in $modes; do
     if [ "$mode" = wide ]; then
       s=$wide; flags=(); env=()
     else
-      s=$narrow; flags=(--target-dir target/narrow); env=(RUSTFLAGS="--cfg logitkit_narrow")
+      s=$path; flags=(--target-dir "target/$mode"); env=(RUSTFLAGS="--cfg logitkit_$mode")
     fi
     [ "$s" -gt 0 ] || continue
     log=$(mktemp)
@@ -41,7 +46,7 @@ for t in $targets; do
     fi
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
-    printf 'fuzz: %-18s %-6s %4ss  %10s executions  %s\n' "$t" "$mode" "$s" "$runs" "$cov"
+    printf 'fuzz: %-18s %-9s %4ss  %10s executions  %s\n' "$t" "$mode" "$s" "$runs" "$cov"
     rm -f "$log"
   done
 done
