@@ -527,7 +527,11 @@ fn check_rows<T: Float, L: Copy + TryInto<usize>>(
     row_len: usize,
     labels: &[L],
 ) -> Result<(), Error> {
-    for (r, (row, &l)) in z.chunks_exact(row_len).zip(labels).enumerate() {
+    // Not `zip`: `Zip::new` over `ChunksExact` keeps a panic path (its length
+    // divides by the chunk size); see ci/no-panic.sh.
+    let mut label_iter = labels.iter();
+    for (r, row) in z.chunks_exact(row_len).enumerate() {
+        let Some(&l) = label_iter.next() else { break };
         row_max(row).map_err(|e| match e {
             Error::Nan { index } => Error::Nan { index: r * row_len + index },
             other => other,
@@ -575,7 +579,11 @@ pub fn cross_entropy_mean<T: Float, L: Copy + TryInto<usize>>(
     check_len(rows, labels.len())?;
     check_rows(z, row_len, labels)?;
     let mut s = LossSum::new();
-    for (row, &l) in z.chunks_exact(row_len).zip(labels) {
+    // Not `zip`: `Zip::new` over `ChunksExact` keeps a panic path (its length
+    // divides by the chunk size); see ci/no-panic.sh.
+    let mut label_iter = labels.iter();
+    for row in z.chunks_exact(row_len) {
+        let Some(&l) = label_iter.next() else { break };
         let max = row_max(row)?;
         let y = class_index(l, row_len).unwrap_or(0);
         s.add(ce_row(row, max, y, eps, None));
@@ -617,7 +625,11 @@ pub fn cross_entropy_mean_grad<T: Float, L: Copy + TryInto<usize>>(
     check_rows(z, row_len, labels)?;
     let n = T::from_usize(rows);
     let mut s = LossSum::new();
-    for ((row, g), &l) in z.chunks_exact(row_len).zip(grad.chunks_exact_mut(row_len)).zip(labels) {
+    // Not `zip`: `Zip::new` over `ChunksExact` keeps a panic path (its length
+    // divides by the chunk size); see ci/no-panic.sh.
+    let (mut grads, mut label_iter) = (grad.chunks_exact_mut(row_len), labels.iter());
+    for row in z.chunks_exact(row_len) {
+        let (Some(g), Some(&l)) = (grads.next(), label_iter.next()) else { break };
         let max = row_max(row)?;
         let y = class_index(l, row_len).unwrap_or(0);
         s.add(ce_row(row, max, y, eps, Some((g, n))));
@@ -680,7 +692,11 @@ fn soft_mean<T: Float>(z: &[T], targets: &[T], row_len: usize, grad: Option<&mut
         check_len(z.len(), g.len())?;
     }
     let rows = check_batch(z, row_len)?;
-    for (r, (row, t)) in z.chunks_exact(row_len).zip(targets.chunks_exact(row_len)).enumerate() {
+    // Not `zip`: `Zip::new` over `ChunksExact` keeps a panic path (its length
+    // divides by the chunk size); see ci/no-panic.sh.
+    let mut target_rows = targets.chunks_exact(row_len);
+    for (r, row) in z.chunks_exact(row_len).enumerate() {
+        let Some(t) = target_rows.next() else { break };
         row_max(row).map_err(|e| match e {
             Error::Nan { index } => Error::Nan { index: r * row_len + index },
             other => other,
@@ -691,15 +707,21 @@ fn soft_mean<T: Float>(z: &[T], targets: &[T], row_len: usize, grad: Option<&mut
     let mut s = LossSum::new();
     match grad {
         Some(g) => {
-            for ((row, t), gr) in
-                z.chunks_exact(row_len).zip(targets.chunks_exact(row_len)).zip(g.chunks_exact_mut(row_len))
-            {
+            // Not `zip`: `Zip::new` over `ChunksExact` keeps a panic path (its
+            // length divides by the chunk size); see ci/no-panic.sh.
+            let (mut target_rows, mut grads) = (targets.chunks_exact(row_len), g.chunks_exact_mut(row_len));
+            for row in z.chunks_exact(row_len) {
+                let (Some(t), Some(gr)) = (target_rows.next(), grads.next()) else { break };
                 let max = row_max(row)?;
                 s.add(soft_row(row, max, t, Some((gr, n))));
             }
         }
         None => {
-            for (row, t) in z.chunks_exact(row_len).zip(targets.chunks_exact(row_len)) {
+            // Not `zip`: `Zip::new` over `ChunksExact` keeps a panic path (its length
+            // divides by the chunk size); see ci/no-panic.sh.
+            let mut target_rows = targets.chunks_exact(row_len);
+            for row in z.chunks_exact(row_len) {
+                let Some(t) = target_rows.next() else { break };
                 let max = row_max(row)?;
                 s.add(soft_row(row, max, t, None));
             }

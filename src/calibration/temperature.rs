@@ -88,7 +88,11 @@ fn scan<T: Float, L: Copy + TryInto<usize>>(
     let mut max_abs = T::zero();
     let mut all_top = true;
     let mut tie_log_sum = KahanSum::new();
-    for (r, (row, &label)) in logits.chunks_exact(row_len).zip(labels).enumerate() {
+    // Not `zip`: `Zip::new` over `ChunksExact` keeps a panic path (its length
+    // divides by the chunk size); see ci/no-panic.sh.
+    let mut label_iter = labels.iter();
+    for (r, row) in logits.chunks_exact(row_len).enumerate() {
+        let Some(&label) = label_iter.next() else { break };
         let base = r * row_len;
         let mut m = T::neg_infinity();
         for (i, &v) in row.iter().enumerate() {
@@ -136,7 +140,13 @@ fn evaluate<T: Float, L: Copy + TryInto<usize>>(
     let mut nll = KahanSum::new();
     let mut grad = KahanSum::new();
     let mut curv = KahanSum::new();
-    for (row, &label) in logits.chunks_exact(row_len).zip(labels) {
+    // Not `zip`: `Zip::new` over `ChunksExact` keeps a panic path (its length
+    // divides by the chunk size); see ci/no-panic.sh.
+    // `row_len >= 1` (checked by `scan`); `max(1)` tells the compiler, which
+    // then drops `chunks_exact`'s panicking assertion.
+    let mut label_iter = labels.iter();
+    for row in logits.chunks_exact(row_len.max(1)) {
+        let Some(&label) = label_iter.next() else { break };
         let mut m = T::neg_infinity();
         let mut k = 0;
         for (i, &v) in row.iter().enumerate() {
@@ -180,7 +190,11 @@ fn evaluate<T: Float, L: Copy + TryInto<usize>>(
 fn grad_at_zero<T: Float, L: Copy + TryInto<usize>>(logits: &[T], row_len: usize, labels: &[L], s: T) -> T {
     let n = T::from_usize(row_len);
     let mut g = KahanSum::new();
-    for (row, &label) in logits.chunks_exact(row_len).zip(labels) {
+    // Not `zip`: `Zip::new` over `ChunksExact` keeps a panic path (its length
+    // divides by the chunk size); see ci/no-panic.sh.
+    let mut label_iter = labels.iter();
+    for row in logits.chunks_exact(row_len) {
+        let Some(&label) = label_iter.next() else { break };
         let m = row.iter().fold(T::neg_infinity(), |a, &b| a.max(b));
         let zy = class_index(label, row_len).and_then(|y| row.get(y).copied()).unwrap_or(m);
         let ms = m * s;

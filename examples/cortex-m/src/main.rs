@@ -7,7 +7,7 @@
 //!
 //! Run: `bash ci/firmware.sh` from the repository root (builds, runs in QEMU's
 //! mps2-an386 Cortex-M4F board and the micro:bit Cortex-M0 board, compares
-//! with `expected.txt`), or `cargo run --release` in this directory.
+//! with `expected-<target>.txt`), or `cargo run --release` in this directory.
 #![no_std]
 #![no_main]
 
