@@ -37,9 +37,9 @@
 //!   huge negative arguments take a branch that returns `None` (the callers
 //!   use 0: after normalization such a term is below 2^-175, and even 2^24
 //!   of them sum below 2^-150, half the smallest subnormal, which matters
-//!   for the log-sum-exp of a row whose max is 0). One compare and branch per element, `cmp` + `blt` on
-//!   ARM: the signed comparison of the bits also catches the negative
-//!   `biased` values of huge arguments.
+//!   for the log-sum-exp of a row whose max is 0). One compare and branch
+//!   per element, `cmp` + `blt` on ARM: the signed comparison of the bits
+//!   also catches the negative `biased` values of huge arguments.
 //!
 //! # Error
 //! Relative error of the result before its final rounding: polynomial

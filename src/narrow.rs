@@ -158,6 +158,7 @@ pub(crate) fn softmax_in_place<T: Float>(x: &mut [T], m: T) {
 #[inline(always)]
 pub(crate) fn softmax_temperature<T: Float>(x: &[T], m: T, t: T, out: &mut [T]) {
     let mut acc = [KahanSum::new(); LANES];
+    let mut overflow = [false; LANES];
     blocks_into(
         x,
         out,
@@ -165,19 +166,51 @@ pub(crate) fn softmax_temperature<T: Float>(x: &[T], m: T, t: T, out: &mut [T]) 
         #[inline(always)]
         |s, d: &mut [T; LANES]| {
             for j in 0..LANES {
-                let (dh, dl) = diff_hi_lo(s[j], m);
-                let qh = dh / t;
-                // dh = qh t + rem exactly; dl and rem are small, one rounded
-                // division gives the low part.
-                let rem = T::mul_add_exact(-qh, t, dh);
-                let ql = (rem + dl) / t;
-                let e = T::exp_hi_lo(qh, ql); // qh = -inf (any cause) gives 0
+                let (e, o) = tempered_exp(s[j], m, t, T::one());
                 d[j] = e;
                 acc[j].add(e);
+                overflow[j] |= o;
             }
         },
     );
+    if overflow.iter().any(|&o| o) {
+        return softmax_temperature_huge(x, m, t, out);
+    }
     normalize(out, total(&acc));
+}
+
+/// `e^((x - m) / t)` from the double-word difference `(x - m)·scale`
+/// (`scale` 1 or 1/2, exact): `dh = qh·t + rem` exactly (fused
+/// multiply-add); `dl` and `rem` are small, so one rounded division gives
+/// the low part. Also returns whether `x - m` overflowed although `x` is
+/// finite (then the term was wrongly 0: `(x - m) / t` can be moderate for a
+/// huge `t`).
+#[inline(always)]
+fn tempered_exp<T: Float>(x: T, m: T, t: T, scale: T) -> (T, bool) {
+    let (dh, dl) = diff_hi_lo(x * scale, m * scale);
+    let qh = dh / t;
+    let rem = T::mul_add_exact(-qh, t, dh);
+    let ql = (rem + dl) / t;
+    let inv = T::one() / scale; // exact: 1 or 2
+    let e = T::exp_hi_lo(qh * inv, ql * inv); // qh = -inf (any cause) gives 0
+    (e, dh == T::neg_infinity() && x > T::neg_infinity())
+}
+
+/// The rare second pass of [`softmax_temperature`] when some `x_i - m`
+/// overflows (`m - x_i > MAX`, so `m > 2^103` in f32): the differences are
+/// formed at half scale. Halving is exact except for the last bit of a
+/// subnormal `x_i`, which then lies far below the difference's last bit;
+/// doubling the quotients is exact (or overflows where `e^q` is 0 anyway).
+#[cold]
+fn softmax_temperature_huge<T: Float>(x: &[T], m: T, t: T, out: &mut [T]) {
+    let half = T::lit(0.5);
+    let mut acc = KahanSum::new();
+    for (&v, o) in x.iter().zip(out.iter_mut()) {
+        let e = tempered_exp(v, m, t, half).0;
+        *o = e;
+        acc.add(e);
+    }
+    normalize(out, acc.value());
 }
 
 /// `S' = Σ e^(x_i - m)` over all terms but one of those equal to 1: the

@@ -197,11 +197,13 @@ pub fn log_softmax_in_place<T: Float>(x: &mut [T]) -> Result<(), Error> {
 
 /// Softmax of `x / t`: temperature scaling. `t > 1` flattens the
 /// distribution (calibrates an over-confident network, Guo et al. 2017),
-/// `t < 1` sharpens it; `t = 1` is [`softmax`].
+/// `t < 1` sharpens it; `t = 1` is [`softmax`], to the bit (it calls it).
 ///
 /// `(x_i - m) / t` is computed as an unevaluated sum `hi + lo` (TwoSum, then
 /// the division's exact remainder by a fused multiply-add), so the division
-/// by `t` costs no accuracy.
+/// by `t` costs no accuracy. A difference beyond the float range (logits
+/// near ±MAX, whose `(x_i - m) / t` is moderate for a huge `t`) is formed at
+/// half scale in a rare second pass, not lost.
 ///
 /// **Error**: ≤ 4 ULP per element (measured, README table), as [`softmax`].
 ///
@@ -238,7 +240,13 @@ pub fn softmax_with_temperature<T: Float>(x: &[T], t: T, out: &mut [T]) -> Resul
         share_among_infinities(x, out);
         return Ok(());
     }
-    T::k_softmax_temperature(x, m, t, out);
+    if t == T::one() {
+        // The same bits as `softmax` on every target (the microcontroller
+        // kernels of the two differ).
+        T::k_softmax(x, m, out);
+    } else {
+        T::k_softmax_temperature(x, m, t, out);
+    }
     Ok(())
 }
 

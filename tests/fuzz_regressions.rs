@@ -4,7 +4,7 @@
 
 use logitkit::calibration::{fit_temperature, CalibrationStats, FitStatus};
 use logitkit::uncertainty::energy;
-use logitkit::{log_softmax, logsumexp, softmax, LogSumExp};
+use logitkit::{log_softmax, logsumexp, softmax, softmax_with_temperature, LogSumExp};
 
 /// Σ v with Neumaier compensation (so that the test's own rounding does
 /// not count against the kernel).
@@ -139,4 +139,58 @@ fn temperature_fit_at_infinity_is_uninformative() {
     } else {
         assert!(fit.temperature.is_finite() && fit.status == FitStatus::Converged, "{fit:?}");
     }
+}
+
+/// softmax target (microcontroller path, and f64 everywhere):
+/// `softmax_with_temperature` of `[1e38, -2.927261e38, -0.5, 0 × 130]` with
+/// `t = 1e38` dropped the term of `-2.927261e38`: `x - m` overflows to
+/// `-inf` although `(x - m) / t = -3.93` (first element 2.063709e-2
+/// instead of 2.0623494e-2, 280 ULP). Fixed by a second pass at half scale.
+#[test]
+fn temperature_softmax_keeps_differences_beyond_the_float_range() {
+    let mut x = vec![0.0f32; 137];
+    x[..7].copy_from_slice(&[
+        1e38,
+        f32::NEG_INFINITY,
+        f32::NEG_INFINITY,
+        -2.927261e38,
+        f32::NEG_INFINITY,
+        -3.4028233e38,
+        -0.5,
+    ]);
+    let mut p = vec![0.0f32; x.len()];
+    softmax_with_temperature(&x, 1e38, &mut p).unwrap();
+    // Reference: the same logits divided by t exactly (powers of two apart
+    // from the f64 rounding of x / t, far below f32's ULP).
+    let xd: Vec<f64> = x.iter().map(|&v| v as f64 / 1e38f32 as f64).collect();
+    let mut want = vec![0.0f64; x.len()];
+    softmax(&xd, &mut want).unwrap();
+    for (i, (&a, &b)) in p.iter().zip(&want).enumerate() {
+        assert!(
+            ((a as f64) - b).abs() <= 4.0 * f32::EPSILON as f64 * b.max(f32::MIN_POSITIVE as f64),
+            "[{i}] {a:e} vs {b:e}"
+        );
+    }
+    assert!(p[3] > 0.0);
+
+    let x = [1e308f64, -1.7e308, -0.5, 0.0];
+    let mut p = [0.0f64; 4];
+    softmax_with_temperature(&x, 1e308, &mut p).unwrap();
+    let z = [0.0f64, -2.7, -1.0, -1.0]; // (x - m) / t, exact to 1e-16
+    let s: f64 = z.iter().map(|v| v.exp()).sum();
+    for i in 0..4 {
+        assert!((p[i] - z[i].exp() / s).abs() <= 1e-14 * p[i], "[{i}] {:e}", p[i]);
+    }
+}
+
+/// softmax target (Cortex-M4F path): `softmax_with_temperature` with
+/// `t = 1` is documented as `softmax`; the table kernels of the two differed
+/// in the last bit. Now it calls `softmax`.
+#[test]
+fn temperature_one_is_softmax_to_the_bit() {
+    let x = [1.375f32, 0.03125, -1.0, -1.3125, 7.5, -30.0];
+    let (mut p, mut q) = ([0.0f32; 6], [0.0f32; 6]);
+    softmax(&x, &mut p).unwrap();
+    softmax_with_temperature(&x, 1.0, &mut q).unwrap();
+    assert_eq!(p.map(f32::to_bits), q.map(f32::to_bits));
 }
