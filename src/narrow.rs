@@ -157,6 +157,7 @@ pub(crate) fn softmax_in_place<T: Float>(x: &mut [T], m: T) {
 /// division's remainder recovered exactly by a fused multiply-add.
 #[inline(always)]
 pub(crate) fn softmax_temperature<T: Float>(x: &[T], m: T, t: T, out: &mut [T]) {
+    let up = upscale(t);
     let mut acc = [KahanSum::new(); LANES];
     let mut overflow = [false; LANES];
     blocks_into(
@@ -166,7 +167,7 @@ pub(crate) fn softmax_temperature<T: Float>(x: &[T], m: T, t: T, out: &mut [T]) 
         #[inline(always)]
         |s, d: &mut [T; LANES]| {
             for j in 0..LANES {
-                let (e, o) = tempered_exp(s[j], m, t, T::one());
+                let (e, o) = tempered_exp(s[j], m, t, T::one(), up);
                 d[j] = e;
                 acc[j].add(e);
                 overflow[j] |= o;
@@ -179,21 +180,38 @@ pub(crate) fn softmax_temperature<T: Float>(x: &[T], m: T, t: T, out: &mut [T]) 
     normalize(out, total(&acc));
 }
 
-/// `e^((x - m) / t)` from the double-word difference `(x - m)·scale`
-/// (`scale` 1 or 1/2, exact): `dh = qh·t + rem` exactly (fused
-/// multiply-add); `dl` and `rem` are small, so one rounded division gives
-/// the low part. Also returns whether `x - m` overflowed although `x` is
-/// finite (then the term was wrongly 0: `(x - m) / t` can be moderate for a
-/// huge `t`).
+/// The row's factor for a tiny temperature: `2^64` if `t < 2^60` times the
+/// smallest normal, else 1. Below that, the division's remainder
+/// `dh - qh·t` (about `2^-p·t`) would fall into the subnormal range and
+/// lose bits (f32, `t = 6.6e-40`: 7 ULP); scaled by `2^64` (exact) it stays
+/// normal, and a difference that overflows then has a quotient beyond
+/// `2^124` anyway (term 0).
 #[inline(always)]
-fn tempered_exp<T: Float>(x: T, m: T, t: T, scale: T) -> (T, bool) {
+fn upscale<T: Float>(t: T) -> T {
+    if t < T::min_positive_value() * T::lit(1.152_921_504_606_847e18) {
+        T::lit(1.844_674_407_370_955_2e19) // 2^64
+    } else {
+        T::one()
+    }
+}
+
+/// `e^((x - m) / t)` from the double-word difference `(x - m)·scale·up`
+/// (`scale` 1 or 1/2, `up` 1 or 2^64 as [`upscale`]; all exact): `dh =
+/// qh·(t·up) + rem` exactly (fused multiply-add); `dl` and `rem` are
+/// small, so one rounded division gives the low part. Also returns whether
+/// `x - m` overflowed although `x` is finite (then the term was wrongly 0:
+/// `(x - m) / t` can be moderate for a huge `t`).
+#[inline(always)]
+fn tempered_exp<T: Float>(x: T, m: T, t: T, scale: T, up: T) -> (T, bool) {
     let (dh, dl) = diff_hi_lo(x * scale, m * scale);
+    let overflow = dh == T::neg_infinity() && x > T::neg_infinity();
+    let (dh, dl, t) = (dh * up, dl * up, t * up);
     let qh = dh / t;
     let rem = T::mul_add_exact(-qh, t, dh);
     let ql = (rem + dl) / t;
     let inv = T::one() / scale; // exact: 1 or 2
     let e = T::exp_hi_lo(qh * inv, ql * inv); // qh = -inf (any cause) gives 0
-    (e, dh == T::neg_infinity() && x > T::neg_infinity())
+    (e, overflow)
 }
 
 /// The rare second pass of [`softmax_temperature`] when some `x_i - m`
@@ -203,10 +221,10 @@ fn tempered_exp<T: Float>(x: T, m: T, t: T, scale: T) -> (T, bool) {
 /// doubling the quotients is exact (or overflows where `e^q` is 0 anyway).
 #[cold]
 fn softmax_temperature_huge<T: Float>(x: &[T], m: T, t: T, out: &mut [T]) {
-    let half = T::lit(0.5);
+    let (half, up) = (T::lit(0.5), upscale(t));
     let mut acc = KahanSum::new();
     for (&v, o) in x.iter().zip(out.iter_mut()) {
-        let e = tempered_exp(v, m, t, half).0;
+        let e = tempered_exp(v, m, t, half, up).0;
         *o = e;
         acc.add(e);
     }

@@ -194,3 +194,36 @@ fn temperature_one_is_softmax_to_the_bit() {
     softmax_with_temperature(&x, 1.0, &mut q).unwrap();
     assert_eq!(p.map(f32::to_bits), q.map(f32::to_bits));
 }
+
+/// softmax target (microcontroller path, and f64 everywhere):
+/// `softmax_with_temperature(&[0, 1.9185778e-38, 0 × 12], 6.6263e-40)`:
+/// with a subnormal temperature the division's remainder (about 2^-24·t)
+/// fell into the subnormal range and lost bits: 2.6635177e-13 instead of
+/// 2.6635200e-13 (7 ULP). Fixed by scaling tiny temperatures by 2^64.
+#[test]
+fn temperature_softmax_with_a_subnormal_temperature_keeps_its_accuracy() {
+    let mut x = [0.0f32; 14];
+    x[1] = 1.9185778e-38;
+    let t = 6.6263e-40f32;
+    let mut p = [0.0f32; 14];
+    softmax_with_temperature(&x, t, &mut p).unwrap();
+    let q = -(x[1] as f64) / t as f64; // exact to 1e-16
+    let s = 1.0 + 13.0 * q.exp();
+    let want = [q.exp() / s, 1.0 / s];
+    for (got, want) in [(p[0], want[0]), (p[1], want[1])] {
+        assert!(((got as f64) - want).abs() <= 4.0 * f32::EPSILON as f64 * want, "{got:e} vs {want:e}");
+    }
+
+    let x = [0.0f64, 3e-308, 0.0];
+    let t = 1e-309f64;
+    let mut p = [0.0f64; 3];
+    softmax_with_temperature(&x, t, &mut p).unwrap();
+    // q = -x1 / t (about -30) as q_hi + q_lo: scaled by 2^1000 (exact), the
+    // quotient's remainder by a fused multiply-add; e^q = e^q_hi (1 + q_lo).
+    let (a, b) = (-x[1] * 2f64.powi(1000), t * 2f64.powi(1000));
+    let q_hi = a / b;
+    let q_lo = (-q_hi).mul_add(b, a) / b;
+    let e = q_hi.exp() * (1.0 + q_lo);
+    let want = e / (1.0 + 2.0 * e);
+    assert!((p[0] - want).abs() <= 4.0 * f64::EPSILON * want, "{:e} vs {want:e}", p[0]);
+}
