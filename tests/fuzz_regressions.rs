@@ -227,3 +227,23 @@ fn temperature_softmax_with_a_subnormal_temperature_keeps_its_accuracy() {
     let want = e / (1.0 + 2.0 * e);
     assert!((p[0] - want).abs() <= 4.0 * f64::EPSILON * want, "{:e} vs {want:e}", p[0]);
 }
+
+/// calibration target: f64 logits in the subnormal range (two classes,
+/// gaps of one or a few units of 2^-1074, labels mixed) gave `Converged`
+/// with `temperature = 0`, which the docs reserve for `Separable`: the
+/// optimum is below the smallest positive f64. Now that smallest value.
+#[test]
+fn temperature_fit_below_the_float_range_is_positive() {
+    let x: Vec<f64> = [
+        1u64, 1, 1, 1, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+        24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
+    ]
+    .iter()
+    .map(|&k| f64::from_bits(k))
+    .collect();
+    let labels = [0u8, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1];
+    let fit = fit_temperature(&x, 2, &labels).unwrap();
+    if fit.status == FitStatus::Converged {
+        assert!(fit.temperature > 0.0 && fit.temperature.is_finite(), "{fit:?}");
+    }
+}

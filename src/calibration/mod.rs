@@ -70,10 +70,11 @@ pub enum FitStatus {
     /// temperature can use (the NLL does not decrease from `T = ∞`): the
     /// optimum is the uniform distribution, temperature `+∞`.
     Uninformative,
-    /// The iteration limit was reached before the tolerance. Not observed:
-    /// the bracketing argument of each fit bounds the number of passes
-    /// below its limit; the field is there so that the result stays honest
-    /// if that argument ever fails.
+    /// The iteration limit was reached before the tolerance. Not observed
+    /// for [`fit_temperature`] on finite data (its bracketing bounds the
+    /// passes); [`fit_platt`] reaches it on subnormal scores, whose optimal
+    /// slope is beyond the float range (fuzzing found it). The returned
+    /// parameters are then the last iterate, never NaN.
     IterationLimit,
 }
 

@@ -152,6 +152,12 @@ fn evaluate<T: Float, L: Copy + TryInto<usize>>(
 /// [`PlattTargets::Smoothed`] solution, which is finite. With
 /// `Smoothed` targets the optimum always exists.
 ///
+/// Scores so small that the optimal slope is beyond the float range (f32
+/// scores below about 1e-38, f64 below about 1e-300: the scale-up to
+/// `[1, 2)` stops at 2^120) give `a = ±inf` with `Converged`, or end at
+/// `IterationLimit`; `a` and `b` are never NaN (found by fuzzing; left as
+/// is: such scores carry no usable calibration).
+///
 /// # Errors
 /// In the order checked; nothing is fitted on error:
 /// * `LengthMismatch { expected: scores.len(), actual: labels.len() }`;

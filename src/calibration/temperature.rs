@@ -242,6 +242,10 @@ fn grad_at_zero<T: Float, L: Copy + TryInto<usize>>(logits: &[T], row_len: usize
 ///   for ever as `T → 0`. Returns `status: Separable`, `temperature: 0`
 ///   (the limit is argmax) and the limit NLL. Also returned when the optimum
 ///   `β` is beyond the largest float (numerically separable).
+/// * An optimum below the smallest positive float (logits deep in the
+///   subnormal range, their gaps a few units of the last place): `status:
+///   Converged` with that smallest positive value (2^-149, 2^-1074) as the
+///   temperature, never 0.
 /// * `L'(0) ≥ 0`: no positive temperature beats the uniform distribution
 ///   (labels independent of the logits, or every row constant). Returns
 ///   `status: Uninformative`, `temperature: +inf`, `nll: ln(row_len)`.
@@ -317,6 +321,13 @@ pub fn fit_temperature<T: Float, L: Copy + TryInto<usize>>(
     let mut dx_old;
     let finish = |beta: T, nll: T, passes: u32, status: FitStatus| {
         let temperature = (T::one() / beta) * (T::one() / s);
+        if temperature == T::zero() {
+            // The optimum is below the smallest positive float (logits
+            // themselves deep in the subnormal range): that value, the
+            // nearest usable temperature (a fuzz finding: it was 0).
+            let tiny = T::min_positive_value() * T::epsilon();
+            return TemperatureFit { temperature: tiny, nll, iterations: passes, status };
+        }
         if temperature == T::infinity() {
             // β underflowed: the optimum is beyond the float range, the
             // documented limit of uninformative data.
