@@ -237,3 +237,16 @@ pub fn exact_sum(v: impl Iterator<Item = f64>) -> f64 {
     }
     s + c
 }
+
+/// The error a softmax-family reduction must return for a row, if any.
+pub fn row_error<T: logitkit::Float>(x: &[T]) -> Option<logitkit::Error> {
+    if x.is_empty() {
+        Some(logitkit::Error::Empty)
+    } else if let Some(i) = x.iter().position(|v| v.is_nan()) {
+        Some(logitkit::Error::Nan { index: i })
+    } else if x.iter().all(|&v| v == T::neg_infinity()) {
+        Some(logitkit::Error::AllNegInfinite)
+    } else {
+        None
+    }
+}

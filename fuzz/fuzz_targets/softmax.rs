@@ -27,19 +27,6 @@ impl F for f64 {
     const POISON: f64 = POISON64;
 }
 
-/// The error a softmax-family function must return for a row, if any.
-fn row_error<T: F>(x: &[T]) -> Option<Error> {
-    if x.is_empty() {
-        Some(Error::Empty)
-    } else if let Some(i) = x.iter().position(|v| v.is_nan()) {
-        Some(Error::Nan { index: i })
-    } else if x.iter().all(|&v| v == T::neg_infinity()) {
-        Some(Error::AllNegInfinite)
-    } else {
-        None
-    }
-}
-
 fn expected_error<T: F>(x: &[T], out_len: usize) -> Option<Error> {
     if x.len() != out_len {
         Some(Error::LengthMismatch { expected: x.len(), actual: out_len })

@@ -35,18 +35,6 @@ impl F for f64 {
     }
 }
 
-fn row_error<T: F>(x: &[T]) -> Option<Error> {
-    if x.is_empty() {
-        Some(Error::Empty)
-    } else if let Some(i) = x.iter().position(|v| v.is_nan()) {
-        Some(Error::Nan { index: i })
-    } else if x.iter().all(|&v| v == T::neg_infinity()) {
-        Some(Error::AllNegInfinite)
-    } else {
-        None
-    }
-}
-
 fn eps<T: F>() -> f64 {
     T::epsilon().into()
 }
